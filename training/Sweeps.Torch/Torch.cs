@@ -1,0 +1,47 @@
+using System.Runtime.InteropServices;
+using Sweeps.Torch.Native;
+
+namespace Sweeps.Torch;
+
+/// <summary>Process-wide libtorch settings and facts.</summary>
+/// <remarks>
+/// When the shim is first loaded, glibc malloc is tuned (blocks up to 32 MiB stay in the heap,
+/// the heap is not trimmed) so that activation buffers are reused across training steps instead
+/// of being unmapped and faulted in again, and libtorch's intra-op thread count is set to the
+/// number of cores (libtorch itself may default to one thread).
+/// </remarks>
+public static class Torch
+{
+    /// <summary>libtorch's intra-op thread count (default: all cores).</summary>
+    public static int NumThreads => NativeMethods.Check(NativeMethods.swTorch_getNumThreads());
+
+    /// <summary>Sets libtorch's intra-op thread count.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">threads is below 1.</exception>
+    public static void SetNumThreads(int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        NativeMethods.Check(NativeMethods.swTorch_setNumThreads(threads));
+    }
+
+    /// <summary>Whether libtorch was built with CUDA and a GPU is visible.</summary>
+    public static bool CudaIsAvailable => NativeMethods.Check(NativeMethods.swTorch_cudaIsAvailable()) == 1;
+
+    /// <summary>Number of visible CUDA devices (0 without CUDA).</summary>
+    public static int CudaDeviceCount => NativeMethods.Check(NativeMethods.swTorch_cudaDeviceCount());
+
+    /// <summary>Waits for every kernel queued on a CUDA device (no-op without CUDA).</summary>
+    public static void CudaSynchronize(int device = 0) => NativeMethods.Check(NativeMethods.swTorch_cudaSynchronize(device));
+
+    /// <summary>Every local device: <c>cuda:0..N-1</c> when CUDA is available, else <c>cpu</c>.</summary>
+    public static IReadOnlyList<Device> LocalDevices() =>
+        CudaIsAvailable ? Enumerable.Range(0, CudaDeviceCount).Select(Device.Cuda).ToArray() : [Device.Cpu];
+
+    /// <summary>Seeds libtorch's global generators (CPU and CUDA).</summary>
+    public static void ManualSeed(ulong seed) => NativeMethods.Check(NativeMethods.swTorch_manualSeed(seed));
+
+    /// <summary>Native tensor handles alive in the shim (created and not freed, disposed or finalized).</summary>
+    public static long LiveNativeTensors => NativeMethods.swTorch_liveTensors();
+
+    /// <summary>The libtorch version the shim was built against (e.g. "1.13.0").</summary>
+    public static string LibTorchVersion => Marshal.PtrToStringUTF8(NativeMethods.swTorch_version()) ?? "unknown";
+}
