@@ -48,4 +48,10 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial IntPtr swNN_mseLoss(TensorHandle input, TensorHandle target, long reduction);
+
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial IntPtr swNN_batchNorm2d(TensorHandle x, IntPtr weight, IntPtr bias, IntPtr runningMean, IntPtr runningVar, IntPtr numBatchesTracked, int training, double momentum, double eps);
+
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int swNN_zeroGrad(IntPtr* parameters, int count, int setToNone);
 }

@@ -44,3 +44,44 @@ SW_EXPORT at::Tensor* swNN_klDiv(at::Tensor* input, at::Tensor* target, int64_t 
 SW_EXPORT at::Tensor* swNN_mseLoss(at::Tensor* input, at::Tensor* target, int64_t reduction) {
   SW_TENSOR(at::mse_loss(*input, *target, reduction))
 }
+
+/// torch.nn.BatchNorm2d's forward in one call: checks for 4-D input; in training mode increments
+/// `num_batches_tracked` (when given) and updates the running statistics with `momentum`, or with the
+/// cumulative average 1/num_batches_tracked when `momentum` is negative (PyTorch's momentum=None).
+SW_EXPORT at::Tensor* swNN_batchNorm2d(at::Tensor* x, at::Tensor* weight, at::Tensor* bias, at::Tensor* running_mean,
+                                       at::Tensor* running_var, at::Tensor* num_batches_tracked, int32_t training,
+                                       double momentum, double eps) {
+  SW_GUARD(nullptr, {
+    TORCH_CHECK(x->dim() == 4, "expected 4D input (got ", x->dim(), "D input)");
+    double factor = momentum < 0 ? 0.0 : momentum;
+    if (training != 0 && num_batches_tracked != nullptr) {
+      at::NoGradGuard no_grad;
+      num_batches_tracked->add_(1);
+      if (momentum < 0) factor = 1.0 / static_cast<double>(num_batches_tracked->item<int64_t>());
+    }
+    return sw::wrap(at::batch_norm(*x, sw::opt(weight), sw::opt(bias), sw::opt(running_mean), sw::opt(running_var),
+                                   training != 0, factor, eps, /*cudnn_enabled=*/true));
+  })
+}
+
+/// Clears the gradients of `count` tensors: sets them undefined (`set_to_none`) or zeroes them in place
+/// (detaching them from any graph first, as torch.nn.Module.zero_grad does).
+SW_EXPORT int32_t swNN_zeroGrad(at::Tensor* const* params, int32_t count, int32_t set_to_none) {
+  SW_STATUS({
+    for (int32_t i = 0; i < count; ++i) {
+      at::Tensor& p = *params[i];
+      at::Tensor& g = p.mutable_grad();
+      if (!g.defined()) continue;
+      if (set_to_none != 0) {
+        g.reset();
+      } else {
+        if (g.grad_fn() != nullptr) {
+          g = g.detach();
+        } else {
+          g.requires_grad_(false);
+        }
+        g.zero_();
+      }
+    }
+  })
+}
