@@ -247,11 +247,19 @@ public sealed class NNModuleTests
     }
 
     [Fact]
-    public void To_Cuda_MovesParametersBuffersAndGradsInPlace()
+    public void To_Cuda_MovesParametersBuffersAndGradsInPlace_OrFailsCleanlyWithoutCuda()
     {
         if (!Torch.CudaIsAvailable)
         {
-            return; // checked on a CUDA machine
+            // Without CUDA the move must fail with libtorch's message and leave the model usable on the CPU.
+            using var cpuNet = new NNTestNet();
+            using var cpuScope = DisposeScope.Enter();
+            var before = cpuNet.Parameters().Select(NNTestData.Values).ToArray();
+            Assert.Throws<TorchException>(() => cpuNet.To(Device.Cuda(0)));
+            Assert.All(cpuNet.Parameters(), p => Assert.Equal(Device.Cpu, p.Device));
+            Assert.Equal(before, cpuNet.Parameters().Select(NNTestData.Values).ToArray());
+            Assert.Equal(new long[] { 2, 10 }, cpuNet.Forward(NNTestData.Formula([2, 3, 8, 8])).Shape);
+            return;
         }
 
         using var net = new NNTestNet();
