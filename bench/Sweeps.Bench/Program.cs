@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Sweeps.Bench;
+using Sweeps.Torch;
+using Sweeps.Torch.Optim;
+
+// ./sweeps.sh bench train-step runs this (through bench/run_train_step.sh) interleaved with bench/train_step.py.
+if (args.Length == 0 || args[0] != "train-step")
+{
+    Console.Error.WriteLine("usage: Sweeps.Bench train-step [--steps N] [--warmup W] [--threads T] [--batch B] [--rss-growth]");
+    return 2;
+}
+
+var options = ParseOptions(args.AsSpan(1));
+var steps = options.GetValueOrDefault("steps", 20);
+var warmup = options.GetValueOrDefault("warmup", 5);
+var threads = options.GetValueOrDefault("threads", Environment.ProcessorCount);
+var batch = options.GetValueOrDefault("batch", 128);
+var rssGrowth = args.Contains("--rss-growth");
+
+Torch.SetNumThreads(threads);
+using var generator = new Generator(0);
+using var model = new BenchResNet20(1, 10, generator);
+model.Train();
+using var optimizer = new Sgd(model.Parameters(), new SgdOptions(0.05, Momentum: 0.9, WeightDecay: 5e-4, Nesterov: true));
+using var x = DisposeScope.Detach(Tensor.Randn([batch, 1, 28, 28], generator));
+using var y = DisposeScope.Detach(Tensor.RandInt(0, 10, [batch], generator));
+
+void Step()
+{
+    using var scope = DisposeScope.Enter();
+    optimizer.ZeroGrad();
+    var loss = Functional.CrossEntropy(model.Forward(x), y);
+    loss.Backward();
+    optimizer.Step();
+}
+
+for (var i = 0; i < warmup; i++)
+{
+    Step();
+}
+
+var rssStart = ProcStatus("VmRSS");
+var times = new double[steps];
+var liveBefore = Tensor.LiveCount;
+for (var i = 0; i < steps; i++)
+{
+    var t0 = Stopwatch.GetTimestamp();
+    Step();
+    times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+    if (rssGrowth && (i + 1) % 200 == 0)
+    {
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"step {i + 1}: rss {ProcStatus("VmRSS"):F1} MB, {times[i]:F1} ms"));
+    }
+}
+
+var rssEnd = ProcStatus("VmRSS");
+Array.Sort(times);
+var result = new Dictionary<string, object>
+{
+    ["side"] = "csharp",
+    ["median_step_ms"] = Math.Round(times[times.Length / 2], 3),
+    ["mean_step_ms"] = Math.Round(times.Average(), 3),
+    ["peak_rss_mb"] = Math.Round(ProcStatus("VmHWM"), 1),
+    ["rss_start_mb"] = Math.Round(rssStart, 1),
+    ["rss_end_mb"] = Math.Round(rssEnd, 1),
+    ["steps"] = steps,
+    ["threads"] = Torch.NumThreads,
+    ["live_tensor_delta"] = Tensor.LiveCount - liveBefore,
+};
+Console.WriteLine(JsonSerializer.Serialize(result));
+return 0;
+
+static Dictionary<string, int> ParseOptions(ReadOnlySpan<string> args)
+{
+    var options = new Dictionary<string, int>();
+    for (var i = 0; i < args.Length; i++)
+    {
+        if (args[i].StartsWith("--", StringComparison.Ordinal) && i + 1 < args.Length
+            && int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+        {
+            options[args[i][2..]] = value;
+            i++;
+        }
+    }
+
+    return options;
+}
+
+// Resident memory figures of this process from /proc/self/status, in MB.
+static double ProcStatus(string key)
+{
+    foreach (var line in File.ReadLines("/proc/self/status"))
+    {
+        if (line.StartsWith(key + ":", StringComparison.Ordinal))
+        {
+            var kb = long.Parse(line.AsSpan(key.Length + 1).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
+            return kb / 1024.0;
+        }
+    }
+
+    return double.NaN;
+}
