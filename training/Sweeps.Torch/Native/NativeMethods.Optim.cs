@@ -45,4 +45,7 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int swOptim_load(OptimizerHandle opt, string path);
+
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int swOptim_tensorId(TensorHandle tensor, out long id);
 }

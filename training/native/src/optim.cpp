@@ -2,6 +2,10 @@
 // An optimizer is created without groups; each group is added with its own options.
 #include "sw_common.h"
 
+#include <unistd.h>
+
+#include <cstdio>
+
 using torch::optim::Optimizer;
 using torch::optim::OptimizerParamGroup;
 
@@ -80,9 +84,42 @@ SW_EXPORT int32_t swOptim_setLr(Optimizer* opt, int32_t group, double lr) {
 }
 
 /// Saves the optimizer's state (moments, step counts) to a file (libtorch archive format).
+/// Atomic: written to a temporary file next to `path`, then renamed over it.
 SW_EXPORT int32_t swOptim_save(Optimizer* opt, const char* path) {
-  SW_STATUS(torch::serialize::OutputArchive archive; opt->save(archive); archive.save_to(std::string(path));)
+  SW_STATUS({
+    const std::string target(path);
+    const std::string temp = target + ".tmp" + std::to_string(::getpid());
+    torch::serialize::OutputArchive archive;
+    opt->save(archive);
+    try {
+      archive.save_to(temp);
+    } catch (...) {
+      std::remove(temp.c_str());
+      throw;
+    }
+    if (std::rename(temp.c_str(), target.c_str()) != 0) {
+      std::remove(temp.c_str());
+      TORCH_CHECK(false, "cannot rename '", temp, "' to '", target, "'");
+    }
+  })
 }
+
+/// Restores the state saved by swOptim_save into an optimizer with the same groups (same
+/// number of groups, same number of parameters in each, same kind of optimizer). The groups'
+/// options (learning rates, ...) are not part of the file: they stay as constructed.
 SW_EXPORT int32_t swOptim_load(Optimizer* opt, const char* path) {
-  SW_STATUS(torch::serialize::InputArchive archive; archive.load_from(std::string(path)); opt->load(archive);)
+  SW_STATUS({
+    try {
+      torch::serialize::InputArchive archive;
+      archive.load_from(std::string(path));
+      opt->load(archive);
+    } catch (const c10::Error& e) {
+      throw std::runtime_error(std::string("cannot load optimizer state from '") + path + "': " + e.what_without_backtrace());
+    }
+  })
+}
+
+/// An identity of the tensor's autograd node (its TensorImpl): equal for two handles of one tensor.
+SW_EXPORT int32_t swOptim_tensorId(const at::Tensor* t, int64_t* id) {
+  SW_STATUS(*id = static_cast<int64_t>(reinterpret_cast<intptr_t>(t->unsafeGetTensorImpl()));)
 }
