@@ -24,6 +24,9 @@ APT_PACKAGES=(libtorch-dev cmake g++ make python3-torch dataset-fashion-mnist)
 export DOTNET_NOLOGO=1
 
 readonly CONFIG=Release
+# Under CI (CI=true) no MSBuild node or compiler server outlives the run.
+DOTNET_BUILD_ARGS=(-nologo)
+[[ "${CI:-}" == true ]] && DOTNET_BUILD_ARGS+=(-nodeReuse:false -p:UseSharedCompilation=false)
 readonly NATIVE_SRC=training/native
 readonly NATIVE_BUILD=training/native/build
 readonly CLI_DLL=cluster/Sweeps.Cli/bin/$CONFIG/net10.0/Sweeps.Cli.dll
@@ -127,7 +130,7 @@ prerequisites() {
 
 setup() {
   prerequisites
-  step "dotnet build Sweeps.sln -c $CONFIG" dotnet build Sweeps.sln -c "$CONFIG" -nologo
+  step "dotnet build Sweeps.sln -c $CONFIG" dotnet build Sweeps.sln -c "$CONFIG" "${DOTNET_BUILD_ARGS[@]}"
 }
 
 # Test projects of the solution: every project whose file name ends in Tests.csproj.
@@ -149,7 +152,7 @@ run_tests() {
   mkdir -p "$LOG_DIR"
   local solution_built=1 build_log="$LOG_DIR/dotnet-build-solution.log"
   local start=$SECONDS
-  if dotnet build Sweeps.sln -c "$CONFIG" -nologo >"$build_log" 2>&1 </dev/null; then
+  if dotnet build Sweeps.sln -c "$CONFIG" "${DOTNET_BUILD_ARGS[@]}" >"$build_log" 2>&1 </dev/null; then
     echo "setup: dotnet build Sweeps.sln -c $CONFIG ok ($((SECONDS - start)) s)"
   else
     solution_built=0
@@ -176,7 +179,7 @@ run_tests() {
     echo "test: $name"
     if [[ $solution_built -eq 0 ]]; then
       local project_log="$LOG_DIR/dotnet-build-$name.log"
-      if ! dotnet build "$project" -c "$CONFIG" -nologo >"$project_log" 2>&1 </dev/null; then
+      if ! dotnet build "$project" -c "$CONFIG" "${DOTNET_BUILD_ARGS[@]}" >"$project_log" 2>&1 </dev/null; then
         echo "test: $name does not build (see $project_log)"
         problems+=("$name: did not run (build error, see $project_log)")
         failed=$((failed + 1))
