@@ -42,6 +42,10 @@ inline at::IntArrayRef ints(const int64_t* data, int32_t length) {
 
 std::vector<at::Tensor> tensor_list(at::Tensor* const* items, int32_t count);
 
+/// Clears a parameter's gradient as torch's zero_grad does: drops it (set_to_none) or zeroes it in
+/// place after cutting it from any graph.
+void clear_grad(at::Tensor& parameter, bool set_to_none);
+
 }  // namespace sw
 
 // Wraps an export body: catches every exception into the thread-local message.

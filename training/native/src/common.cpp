@@ -27,6 +27,21 @@ std::vector<at::Tensor> tensor_list(at::Tensor* const* items, int32_t count) {
   return list;
 }
 
+void clear_grad(at::Tensor& parameter, bool set_to_none) {
+  at::Tensor& g = parameter.mutable_grad();
+  if (!g.defined()) return;
+  if (set_to_none) {
+    g.reset();
+    return;
+  }
+  if (g.grad_fn() != nullptr) {
+    g = g.detach();
+  } else {
+    g.requires_grad_(false);
+  }
+  g.zero_();
+}
+
 }  // namespace sw
 
 /// The message of the last failed export on this thread, or nullptr if none since swError_clear.

@@ -67,21 +67,5 @@ SW_EXPORT at::Tensor* swNN_batchNorm2d(at::Tensor* x, at::Tensor* weight, at::Te
 /// Clears the gradients of `count` tensors: sets them undefined (`set_to_none`) or zeroes them in place
 /// (detaching them from any graph first, as torch.nn.Module.zero_grad does).
 SW_EXPORT int32_t swNN_zeroGrad(at::Tensor* const* params, int32_t count, int32_t set_to_none) {
-  SW_STATUS({
-    for (int32_t i = 0; i < count; ++i) {
-      at::Tensor& p = *params[i];
-      at::Tensor& g = p.mutable_grad();
-      if (!g.defined()) continue;
-      if (set_to_none != 0) {
-        g.reset();
-      } else {
-        if (g.grad_fn() != nullptr) {
-          g = g.detach();
-        } else {
-          g.requires_grad_(false);
-        }
-        g.zero_();
-      }
-    }
-  })
+  SW_STATUS(for (int32_t i = 0; i < count; ++i) sw::clear_grad(*params[i], set_to_none != 0);)
 }

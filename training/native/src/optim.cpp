@@ -61,15 +61,7 @@ SW_EXPORT int32_t swOptim_step(Optimizer* opt) { SW_STATUS(torch::NoGradGuard gu
 SW_EXPORT int32_t swOptim_zeroGrad(Optimizer* opt, int32_t set_to_none) {
   SW_STATUS({
     for (auto& group : opt->param_groups()) {
-      for (auto& p : group.params()) {
-        if (!p.mutable_grad().defined()) continue;
-        if (set_to_none != 0) {
-          p.mutable_grad().reset();
-        } else {
-          p.mutable_grad().detach_();
-          p.mutable_grad().zero_();
-        }
-      }
+      for (auto& p : group.params()) sw::clear_grad(p, set_to_none != 0);
     }
   })
 }
