@@ -1,0 +1,153 @@
+using Sweeps.Torch;
+using Sweeps.Torch.NN;
+
+namespace Sweeps.Training.Quantization;
+
+/// <summary>
+/// EWGS's update of the gradient-scaling factor delta (Lee et al., CVPR 2021, Sec. 3.3 and their code):
+/// delta = max(0, (trace(H)/N) / (3 sd(g))), with H the Hessian and g the gradient of the loss with respect to a
+/// quantizer's discretized values x_q (N elements), the trace estimated by Hutchinson's method with Rademacher
+/// vectors (Hessian-vector products by double backward), averaged over a few batches (METHODS.md: 3 batches,
+/// refreshed every 10 epochs).
+/// </summary>
+public static class HutchinsonDelta
+{
+    /// <summary>
+    /// Hutchinson's estimate of trace(H), H the Hessian of a loss with respect to <paramref name="input"/>:
+    /// the mean of v^T H v over Rademacher vectors v, drawing until the mean changes by less than
+    /// <paramref name="tolerance"/> relative (EWGS's stopping rule) or <paramref name="maxSamples"/> are drawn.
+    /// </summary>
+    /// <param name="gradient">dLoss/dInput computed with <c>createGraph: true</c> (not disposed).</param>
+    /// <param name="input">The tensor the gradient is taken with respect to (not disposed).</param>
+    /// <param name="generator">Random source of the Rademacher vectors (CPU); null uses the global generator.</param>
+    /// <param name="maxSamples">Most Rademacher vectors to draw.</param>
+    /// <param name="tolerance">Relative change of the running mean below which drawing stops.</param>
+    /// <returns>The estimate; 0 when the gradient does not depend on the input (a loss linear in it).</returns>
+    public static double Trace(Tensor gradient, Tensor input, Generator? generator = null, int maxSamples = 50, double tolerance = 1e-3)
+    {
+        ArgumentNullException.ThrowIfNull(gradient);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxSamples);
+        if (!gradient.RequiresGrad)
+        {
+            return 0;
+        }
+
+        var sum = 0.0;
+        var previous = 0.0;
+        for (var i = 1; i <= maxSamples; i++)
+        {
+            using var scope = DisposeScope.Enter();
+            var v = ((Tensor.RandInt(0, 2, input.Shape, generator) * 2) - 1).To(input.Dtype, input.Device);
+            var hv = Autograd.Grad([gradient], [input], [v], retainGraph: true, allowUnused: true)[0];
+            sum += hv is null ? 0 : (hv * v).Sum().ToDouble();
+            var mean = sum / i;
+            if (Math.Abs(mean - previous) / (Math.Abs(previous) + 1e-6) < tolerance)
+            {
+                return mean;
+            }
+
+            previous = mean;
+        }
+
+        return sum / maxSamples;
+    }
+
+    /// <summary>
+    /// Estimates delta for each quantizer: for each batch, <paramref name="loss"/>(batch) is evaluated with the
+    /// quantizers capturing their x_q, then per quantizer (trace(H)/N) / (3 sd(g)); the per-batch values are
+    /// averaged and clamped at 0. Quantizers the loss does not reach get 0. Does not change
+    /// <see cref="EwgsQuantizer.Delta"/>, parameters or their gradients.
+    /// </summary>
+    /// <param name="quantizers">The quantizers to estimate.</param>
+    /// <param name="loss">Computes the scalar training loss of batch <c>i</c> (0-based) through the model; the
+    /// returned tensor is disposed here.</param>
+    /// <param name="batches">Batches to average over (METHODS.md: 3).</param>
+    /// <param name="generator">Random source of the Rademacher vectors.</param>
+    /// <param name="maxSamples">Most Rademacher vectors per quantizer and batch.</param>
+    /// <param name="tolerance">Hutchinson's relative stopping tolerance.</param>
+    /// <returns>One delta (&gt;= 0) per quantizer, in order.</returns>
+    public static double[] Estimate(
+        IReadOnlyList<EwgsQuantizer> quantizers, Func<int, Tensor> loss, int batches = 3, Generator? generator = null,
+        int maxSamples = 50, double tolerance = 1e-3)
+    {
+        ArgumentNullException.ThrowIfNull(quantizers);
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batches);
+        var sums = new double[quantizers.Count];
+        try
+        {
+            foreach (var q in quantizers)
+            {
+                q.CaptureDiscretized = true;
+            }
+
+            for (var b = 0; b < batches; b++)
+            {
+                using var scope = DisposeScope.Enter();
+                var value = loss(b);
+                var reached = quantizers.Select((q, i) => (q.Captured, i)).Where(c => c.Captured is not null).ToList();
+                if (reached.Count == 0)
+                {
+                    continue;
+                }
+
+                var inputs = reached.Select(c => c.Captured!).ToArray();
+                var grads = Autograd.Grad([value], inputs, retainGraph: true, createGraph: true, allowUnused: true);
+                for (var k = 0; k < reached.Count; k++)
+                {
+                    var g = grads[k];
+                    if (g is null)
+                    {
+                        continue;
+                    }
+
+                    var sd = g.Std().ToDouble();
+                    if (!(sd > 0))
+                    {
+                        continue;
+                    }
+
+                    var trace = Trace(g, inputs[k], generator, maxSamples, tolerance);
+                    sums[reached[k].i] += trace / inputs[k].NumElements / (3 * sd);
+                }
+
+                foreach (var q in quantizers)
+                {
+                    q.ReleaseCaptured();
+                }
+            }
+        }
+        finally
+        {
+            foreach (var q in quantizers)
+            {
+                q.CaptureDiscretized = false;
+                q.ReleaseCaptured();
+            }
+        }
+
+        return sums.Select(s => Math.Max(0, s / batches)).ToArray();
+    }
+
+    /// <summary>
+    /// Estimates delta (<see cref="Estimate"/>) for every <see cref="EwgsQuantizer"/> in <paramref name="model"/>
+    /// and sets <see cref="EwgsQuantizer.Delta"/>. The caller puts the model in the mode the loss should run in.
+    /// </summary>
+    /// <returns>The new deltas by quantizer name.</returns>
+    public static IReadOnlyDictionary<string, double> Update(
+        Module model, Func<int, Tensor> loss, int batches = 3, Generator? generator = null, int maxSamples = 50, double tolerance = 1e-3)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var named = model.NamedQuantizers().Where(q => q.Quantizer is EwgsQuantizer).Select(q => (q.Name, (EwgsQuantizer)q.Quantizer)).ToList();
+        var deltas = Estimate(named.Select(n => n.Item2).ToList(), loss, batches, generator, maxSamples, tolerance);
+        var result = new Dictionary<string, double>(StringComparer.Ordinal);
+        for (var i = 0; i < named.Count; i++)
+        {
+            named[i].Item2.Delta = deltas[i];
+            result[named[i].Name] = deltas[i];
+        }
+
+        return result;
+    }
+}
