@@ -4,12 +4,13 @@
 # builds first); this script builds nothing.
 #
 # Interleaved pairs (C# then PyTorch, PAIRS times) so that drift of the machine hits both sides
-# alike; each process does WARMUP untimed and STEPS timed steps. Then one C# run of RSS_STEPS steps
-# measures RSS growth between the end of the warmup and the end.
+# alike; each process does WARMUP untimed and STEPS timed steps. Then one C# run of RSS_WARMUP untimed
+# and RSS_STEPS measured steps reports RSS growth between the end of its warmup and the end, and over
+# the second half alone (a leak keeps growing there; allocator warm-up does not).
 # The last line is: train-step ratio C#/PyTorch: R (median of N pairs)
 #
 # Environment (defaults): PAIRS (5), WARMUP (5), STEPS (20), BATCH (128), THREADS (nproc),
-#   RSS_STEPS (2000; 0 skips the RSS run), PYTHON (/usr/bin/python3).
+#   RSS_STEPS (2000; 0 skips the RSS run), RSS_WARMUP (100), PYTHON (/usr/bin/python3).
 set -euo pipefail
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
 
@@ -19,10 +20,11 @@ STEPS=${STEPS:-20}
 BATCH=${BATCH:-128}
 THREADS=${THREADS:-$(nproc)}
 RSS_STEPS=${RSS_STEPS:-2000}
+RSS_WARMUP=${RSS_WARMUP:-100}
 PYTHON=${PYTHON:-/usr/bin/python3}
 CSHARP_DLL=bench/Sweeps.Bench/bin/Release/net10.0/Sweeps.Bench.dll
 
-for v in PAIRS WARMUP STEPS BATCH THREADS RSS_STEPS; do
+for v in PAIRS WARMUP STEPS BATCH THREADS RSS_STEPS RSS_WARMUP; do
   [[ ${!v} =~ ^[0-9]+$ ]] || { echo "run_train_step.sh: $v must be a whole number, not '${!v}'" >&2; exit 2; }
 done
 [[ $PAIRS -ge 1 && $STEPS -ge 1 && $THREADS -ge 1 && $BATCH -ge 1 ]] \
@@ -63,8 +65,9 @@ done
 
 growth=""
 if [[ $RSS_STEPS -gt 0 ]]; then
-  echo "RSS growth: C# side, $WARMUP warmup + $RSS_STEPS steps..."
-  growth=$(last_json csharp dotnet "$CSHARP_DLL" train-step --rss-growth --steps "$RSS_STEPS" "${common[@]}")
+  echo "RSS growth: C# side, $RSS_WARMUP warmup + $RSS_STEPS steps..."
+  growth=$(last_json csharp dotnet "$CSHARP_DLL" train-step --rss-growth --steps "$RSS_STEPS" \
+    --warmup "$RSS_WARMUP" --threads "$THREADS" --batch "$BATCH")
   echo "RSS run: $growth"
 fi
 
@@ -96,7 +99,10 @@ print(f"peak RSS (max over runs): C# {max(c['peak_rss_mb'] for c, _ in pairs):.0
 if growth:
     g = json.loads(growth)
     pct = (g["rss_end_mb"] - g["rss_start_mb"]) / g["rss_start_mb"] * 100.0
-    print(f"C# RSS growth over {g['steps']} steps: {pct:+.2f}% ({g['rss_start_mb']:.0f} MiB after warmup "
-          f"-> {g['rss_end_mb']:.0f} MiB; median step {g['median_step_ms']:.1f} ms)")
+    half = (g["rss_end_mb"] - g["rss_mid_mb"]) / g["rss_mid_mb"] * 100.0
+    print(f"C# RSS growth over {g['steps']} steps: {pct:+.2f}% ({g['rss_start_mb']:.0f} MiB after "
+          f"{g['warmup']} warmup steps -> {g['rss_end_mb']:.0f} MiB); second half alone: {half:+.2f}% "
+          f"({g['rss_mid_mb']:.0f} -> {g['rss_end_mb']:.0f} MiB); {g['gc_gen0']} gen0 GCs; "
+          f"median step {g['median_step_ms']:.1f} ms")
 print(f"train-step ratio C#/PyTorch: {statistics.median(ratios):.3f} (median of {len(ratios)} pairs)")
 EOF

@@ -44,14 +44,24 @@ for (var i = 0; i < warmup; i++)
 var rssStart = ProcStatus("VmRSS");
 var times = new double[steps];
 var liveBefore = Tensor.LiveCount;
+var rssMid = rssStart;
 for (var i = 0; i < steps; i++)
 {
+    if (i == steps / 2)
+    {
+        rssMid = ProcStatus("VmRSS");
+    }
+
     var t0 = Stopwatch.GetTimestamp();
     Step();
     times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-    if (rssGrowth && (i + 1) % 200 == 0)
+    if (rssGrowth && (i + 1) % (steps >= 1000 ? 200 : 50) == 0)
     {
-        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"step {i + 1}: rss {ProcStatus("VmRSS"):F1} MB, {times[i]:F1} ms"));
+        Console.Error.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"step {i + 1}: rss {ProcStatus("VmRSS"):F1} MB, managed heap {GC.GetTotalMemory(false) / 1048576.0:F1} MB, "
+            + $"gc {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, native tensors {Torch.LiveNativeTensors}, "
+            + $"native heap held {Torch.NativeHeap.HeldBytes / 1048576.0:F1} MB, in use {Torch.NativeHeap.InUseBytes / 1048576.0:F1} MB, {times[i]:F1} ms"));
     }
 }
 
@@ -64,7 +74,10 @@ var result = new Dictionary<string, object>
     ["mean_step_ms"] = Math.Round(times.Average(), 3),
     ["peak_rss_mb"] = Math.Round(ProcStatus("VmHWM"), 1),
     ["rss_start_mb"] = Math.Round(rssStart, 1),
+    ["rss_mid_mb"] = Math.Round(rssMid, 1),
     ["rss_end_mb"] = Math.Round(rssEnd, 1),
+    ["warmup"] = warmup,
+    ["gc_gen0"] = GC.CollectionCount(0),
     ["steps"] = steps,
     ["threads"] = Torch.NumThreads,
     ["live_tensor_delta"] = Tensor.LiveCount - liveBefore,

@@ -42,6 +42,20 @@ public static class Torch
     /// <summary>Native tensor handles alive in the shim (created and not freed, disposed or finalized).</summary>
     public static long LiveNativeTensors => NativeMethods.swTorch_liveTensors();
 
+    /// <summary>
+    /// glibc's heap figures for this process (mallinfo2), in bytes: native memory held from the system
+    /// (heaps and mmapped blocks), in use, and free inside the heaps. For memory diagnostics.
+    /// </summary>
+    public static unsafe NativeHeapStats NativeHeap
+    {
+        get
+        {
+            var stats = stackalloc long[4];
+            NativeMethods.Check(NativeMethods.swTorch_mallocStats(stats));
+            return new NativeHeapStats(stats[0] + stats[1], stats[2], stats[3]);
+        }
+    }
+
     /// <summary>The libtorch version the shim was built against (e.g. "1.13.0").</summary>
     public static string LibTorchVersion => Marshal.PtrToStringUTF8(NativeMethods.swTorch_version()) ?? "unknown";
 }

@@ -22,6 +22,9 @@ internal static class NativeLibraryLoader
     /// <summary>Trim threshold: the heap top is practically never returned to the kernel.</summary>
     internal const long TrimThresholdBytes = int.MaxValue;
 
+    /// <summary>Environment variable: <c>0</c> leaves glibc malloc at its defaults (to measure the tuning's effect).</summary>
+    internal const string MallocTuningVariable = "SWEEPS_MALLOC_TUNING";
+
     [ModuleInitializer]
     [System.Diagnostics.CodeAnalysis.SuppressMessage(
         "Usage", "CA2255", Justification = "The resolver must be registered before any P/Invoke of this library runs.")]
@@ -73,8 +76,12 @@ internal static class NativeLibraryLoader
 
     private static unsafe void Initialize(IntPtr library)
     {
-        var tune = (delegate* unmanaged<long, long, int>)NativeLibrary.GetExport(library, "swTorch_tuneMalloc");
-        _ = tune(MmapThresholdBytes, TrimThresholdBytes);
+        if (Environment.GetEnvironmentVariable(MallocTuningVariable) != "0")
+        {
+            var tune = (delegate* unmanaged<long, long, int>)NativeLibrary.GetExport(library, "swTorch_tuneMalloc");
+            _ = tune(MmapThresholdBytes, TrimThresholdBytes);
+        }
+
         var setThreads = (delegate* unmanaged<int, int>)NativeLibrary.GetExport(library, "swTorch_setNumThreads");
         _ = setThreads(Environment.ProcessorCount);
     }

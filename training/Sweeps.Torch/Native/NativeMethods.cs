@@ -50,6 +50,9 @@ internal static partial class NativeMethods
     internal static partial long swTorch_liveTensors();
 
     [LibraryImport(Lib)]
+    internal static unsafe partial int swTorch_mallocStats(long* stats);
+
+    [LibraryImport(Lib)]
     internal static partial IntPtr swTorch_version();
 
     [LibraryImport(Lib)]

@@ -18,6 +18,17 @@ SW_EXPORT int32_t swTorch_tuneMalloc(int64_t mmap_threshold_bytes, int64_t trim_
   return ok == 1 ? 0 : -1;
 }
 
+/// glibc heap figures (mallinfo2), in bytes: [0] obtained from the system by brk/sbrk heaps and
+/// arenas, [1] in mmapped blocks, [2] in use, [3] free inside the heaps.
+SW_EXPORT int32_t swTorch_mallocStats(int64_t* out) {
+  const struct mallinfo2 info = mallinfo2();
+  out[0] = static_cast<int64_t>(info.arena);
+  out[1] = static_cast<int64_t>(info.hblkhd);
+  out[2] = static_cast<int64_t>(info.uordblks + info.hblkhd);
+  out[3] = static_cast<int64_t>(info.fordblks);
+  return 0;
+}
+
 SW_EXPORT int32_t swTorch_setNumThreads(int32_t threads) { SW_STATUS(at::set_num_threads(threads);) }
 
 SW_EXPORT int32_t swTorch_getNumThreads() { SW_GUARD(-1, return at::get_num_threads();) }
