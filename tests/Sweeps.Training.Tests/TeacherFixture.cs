@@ -2,7 +2,7 @@ using Sweeps.Training.Training;
 
 namespace Sweeps.Training.Tests;
 
-/// <summary>One fp run (3 epochs, 256 samples) shared by the trainer tests: the teacher of the qat runs.</summary>
+/// <summary>One fp run (3 epochs of 16 batches of 16) shared by the trainer tests: the teacher of the qat runs.</summary>
 public sealed class TeacherFixture : IDisposable
 {
     private readonly TempDirectory _directory = new();
@@ -11,7 +11,7 @@ public sealed class TeacherFixture : IDisposable
     {
         Directory = _directory.Path;
         var options = TrainerTestData.Options(Directory, "fp", epochs: 3, trainLimit: 256);
-        Result = new Trainer(options, new TrainingCallbacks { Step = s => Steps.Add(s) }).Run();
+        Result = TrainerTestData.Trainer(options, new TrainingCallbacks { Step = s => Steps.Add(s) }).Run();
     }
 
     public string Directory { get; }

@@ -13,10 +13,10 @@ public sealed class TrainerLiveCountTests
     {
         using var dir = new TempDirectory();
         var counts = new List<(long Managed, long Native)>();
-        var options = TrainerTestData.Options(dir.Path, "fp", epochs: 2, trainLimit: 96) with { Prefetch = 0 };
+        var options = TrainerTestData.Options(dir.Path, "fp", epochs: 2, trainLimit: 48) with { Prefetch = 0 };
         var before = (Tensor.LiveCount, Sweeps.Torch.Torch.LiveNativeTensors);
 
-        new Trainer(options, new TrainingCallbacks { Step = _ => counts.Add((Tensor.LiveCount, Sweeps.Torch.Torch.LiveNativeTensors)) }).Run();
+        TrainerTestData.Trainer(options, new TrainingCallbacks { Step = _ => counts.Add((Tensor.LiveCount, Sweeps.Torch.Torch.LiveNativeTensors)) }).Run();
 
         Assert.Equal(6, counts.Count);
         // The first step creates the momentum buffers (inside the optimizer, not Tensor objects); later steps add nothing.

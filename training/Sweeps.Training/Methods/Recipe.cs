@@ -53,4 +53,8 @@ public sealed record Recipe
 
     /// <summary>For EWGS quantizers: batches the Hutchinson estimate averages over. Default 3.</summary>
     public int EwgsDeltaBatches { get; init; } = 3;
+
+    /// <summary>For EWGS quantizers: most Rademacher vectors per quantizer and batch in the Hutchinson trace estimate
+    /// (it stops earlier once the running mean settles). Default 50.</summary>
+    public int EwgsHutchinsonSamples { get; init; } = 50;
 }

@@ -90,6 +90,9 @@ public sealed class Trainer
     /// <summary>The run's options.</summary>
     public TrainerOptions Options { get; }
 
+    /// <summary>Replaces <c>Datasets.Load</c> (tests: small in-memory sets); the limits still apply.</summary>
+    internal Func<DatasetSplit, ImageDataset>? DatasetSource { get; init; }
+
     /// <summary>Trains (or resumes) the run to its last epoch and writes its outputs.</summary>
     /// <param name="cancellationToken">Checked before every step (see the remarks on cancellation).</param>
     /// <returns>The summary also written to <c>final.json</c>.</returns>
@@ -106,8 +109,8 @@ public sealed class Trainer
         Sweeps.Torch.Torch.SetNumThreads(o.Threads ?? Environment.ProcessorCount);
         Sweeps.Torch.Torch.ManualSeed(unchecked((ulong)o.Seed));
 
-        var train = Datasets.Load(o.Dataset, DatasetSplit.Train, o.DataDirectory, o.TrainLimit);
-        var test = Datasets.Load(o.Dataset, DatasetSplit.Test, o.DataDirectory, o.TestLimit);
+        var train = Load(DatasetSplit.Train, o.TrainLimit);
+        var test = Load(DatasetSplit.Test, o.TestLimit);
         using var method = _createMethod();
         var recipe = o.BatchSize is { } batchSize ? method.Recipe with { BatchSize = batchSize } : method.Recipe;
         var requirements = method.Requirements;
@@ -190,7 +193,7 @@ public sealed class Trainer
             var deltaUpdated = false;
             if (ewgsMode == "hutchinson" && epoch % recipe.EwgsDeltaInterval == 0)
             {
-                UpdateDeltas(run, trainLoader, epoch, recipe.EwgsDeltaBatches);
+                UpdateDeltas(run, trainLoader, epoch, recipe.EwgsDeltaBatches, recipe.EwgsHutchinsonSamples);
                 deltaUpdated = true;
             }
 
@@ -347,6 +350,17 @@ public sealed class Trainer
             clock.Elapsed.TotalSeconds);
     }
 
+    private ImageDataset Load(DatasetSplit split, int? limit)
+    {
+        if (DatasetSource is null)
+        {
+            return Datasets.Load(Options.Dataset, split, Options.DataDirectory, limit);
+        }
+
+        var data = DatasetSource(split);
+        return limit is { } n ? data.Take(n) : data;
+    }
+
     private TrainingFailedException Fail(string finalPath, TrainingFailedException failure)
     {
         var record = new Dictionary<string, object?>(StringComparer.Ordinal)
@@ -395,7 +409,7 @@ public sealed class Trainer
         return (100.0 * top1 / count, classes > 10 ? 100.0 * top5 / count : null, lossSum / count);
     }
 
-    private static void UpdateDeltas(RunContext run, DataLoader loader, int epoch, int count)
+    private static void UpdateDeltas(RunContext run, DataLoader loader, int epoch, int count, int samples)
     {
         var batches = new List<MethodBatch>();
         try
@@ -414,7 +428,8 @@ public sealed class Trainer
                 run.Student,
                 i => run.Method.Compute(batches[i], run.Student, run.Teacher, new StepInfo(epoch + 1, i + 1, run.StepsPerEpoch, progress, run.Generator)).Total(),
                 batches.Count,
-                run.Generator);
+                run.Generator,
+                samples);
         }
         finally
         {
