@@ -31,6 +31,12 @@ namespace Sweeps.Training.Training;
 /// <para>Cancellation: the token is checked before every step; a cancelled run throws
 /// <see cref="OperationCanceledException"/> and keeps the checkpoint of its last completed epoch (the partial epoch
 /// is lost and redone on resume).</para>
+/// <para>EWGS: when the student has EWGS quantizers and <see cref="TrainerOptions.EwgsDeltaUpdate"/> is on, the deltas
+/// are re-estimated (<see cref="HutchinsonDelta.Update"/>, the run's generator) before epochs 0, k, 2k, ...
+/// (k = <see cref="Recipe.EwgsDeltaInterval"/>, counting from 0) over the first <see cref="Recipe.EwgsDeltaBatches"/>
+/// batches of that epoch with the method's own loss, the student in training mode (those forwards also update
+/// BatchNorm's running statistics). <c>final.json</c> records <c>ewgs_delta</c>: <c>hutchinson</c>, <c>ste</c> or
+/// <c>none</c>.</para>
 /// <para>Threads: <see cref="Run"/> sets libtorch's process-wide intra-op thread count. Not thread-safe; one run at a
 /// time per output directory.</para>
 /// </remarks>
