@@ -1,0 +1,34 @@
+namespace Sweeps.Training.Methods;
+
+/// <summary>
+/// Creates training methods by name (case-sensitive). Adding a method = one class deriving from
+/// <see cref="LabeledMethod"/>, <see cref="LabelFreeMethod"/> or <see cref="TwoViewMethod"/>, plus one line in the
+/// table below.
+/// </summary>
+public static class MethodRegistry
+{
+    private static readonly (string Name, Func<TrainingMethod> Create)[] s_methods =
+    [
+        (FullPrecisionMethod.MethodName, () => new FullPrecisionMethod()),
+        (QatMethod.MethodName, () => new QatMethod()),
+    ];
+
+    /// <summary>The known method names, in registration order.</summary>
+    public static IReadOnlyList<string> Names { get; } = s_methods.Select(m => m.Name).ToArray();
+
+    /// <summary>A new instance of the method <paramref name="name"/> (one per run; the caller disposes it).</summary>
+    /// <exception cref="ArgumentException">The name is unknown; the message lists the known names.</exception>
+    public static TrainingMethod Create(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        foreach (var (known, create) in s_methods)
+        {
+            if (string.Equals(known, name, StringComparison.Ordinal))
+            {
+                return create();
+            }
+        }
+
+        throw new ArgumentException($"unknown method '{name}'; known methods: {string.Join(", ", Names)}", nameof(name));
+    }
+}

@@ -1,0 +1,16 @@
+using Sweeps.Torch;
+using Sweeps.Training.Models;
+
+namespace Sweeps.Training.Methods;
+
+/// <summary>What <see cref="TrainingMethod.Initialize"/> sees, once, after the models are built and placed on the
+/// device and before the optimizer is created (so parameters created here can join it).</summary>
+/// <param name="Student">The model being trained (owned by the trainer).</param>
+/// <param name="Teacher">The frozen FP teacher when <see cref="MethodRequirements.FrozenTeacher"/>, else null (owned by the trainer).</param>
+/// <param name="Device">Where the models and batches live.</param>
+/// <param name="ClassCount">Number of classes.</param>
+/// <param name="Epochs">Epochs of the run.</param>
+/// <param name="StepsPerEpoch">Optimizer steps per epoch.</param>
+/// <param name="Generator">The run's checkpointed random source (owned by the trainer).</param>
+public sealed record MethodSetup(
+    ClassifierModel Student, ClassifierModel? Teacher, Device Device, int ClassCount, int Epochs, int StepsPerEpoch, Generator Generator);
