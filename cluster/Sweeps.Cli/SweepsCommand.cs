@@ -13,6 +13,7 @@ internal static class SweepsCommand
     {
         var root = new RootCommand("Sweeps: hyperparameter-free comparison sweeps of quantization-aware training.");
         root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(VersionCommand.Create());
         return root;
     }

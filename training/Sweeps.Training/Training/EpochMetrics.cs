@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Sweeps.Training.Training;
 
-/// <summary>One epoch's metrics: a line of <c>metrics.jsonl</c> (snake_case keys). Accuracies are percentages.</summary>
+/// <summary>One epoch's metrics: a line of <c>metrics.jsonl</c> (snake_case keys). Accuracies are fractions (0..1).</summary>
 public sealed record EpochMetrics
 {
     /// <summary>The epoch, 1-based.</summary>
@@ -17,14 +17,14 @@ public sealed record EpochMetrics
     /// <summary>Mean of each loss term over the epoch's samples, by the method's names (e.g. <c>ce</c>).</summary>
     public required IReadOnlyDictionary<string, double> LossTerms { get; init; }
 
-    /// <summary>Training top-1 (%) on the augmented batches, as the weights changed during the epoch; null for
+    /// <summary>Training top-1 (fraction 0..1) on the augmented batches, as the weights changed during the epoch; null for
     /// label-free methods.</summary>
     public double? TrainTop1 { get; init; }
 
-    /// <summary>Test top-1 (%) after the epoch.</summary>
+    /// <summary>Test top-1 (fraction 0..1) after the epoch.</summary>
     public required double TestTop1 { get; init; }
 
-    /// <summary>Test top-5 (%) after the epoch; only for more than 10 classes.</summary>
+    /// <summary>Test top-5 (fraction 0..1) after the epoch; only for more than 10 classes.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? TestTop5 { get; init; }
 

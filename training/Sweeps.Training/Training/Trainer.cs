@@ -351,7 +351,7 @@ public sealed class Trainer
         return new EpochTotals(
             lossSum / samples,
             order.ToDictionary(n => n, n => terms[n] / samples, StringComparer.Ordinal),
-            labeled > 0 ? 100.0 * correct / labeled : null,
+            labeled > 0 ? (double)correct / labeled : null,
             samples,
             clock.Elapsed.TotalSeconds);
     }
@@ -412,7 +412,7 @@ public sealed class Trainer
             }
         }
 
-        return (100.0 * top1 / count, classes > 10 ? 100.0 * top5 / count : null, lossSum / count);
+        return ((double)top1 / count, classes > 10 ? (double)top5 / count : null, lossSum / count);
     }
 
     private static void UpdateDeltas(RunContext run, DataLoader loader, int epoch, int count, int samples)

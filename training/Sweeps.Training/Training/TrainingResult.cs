@@ -3,7 +3,7 @@ using Sweeps.Training.Methods;
 
 namespace Sweeps.Training.Training;
 
-/// <summary>The outcome of a completed run: <c>final.json</c> (snake_case keys). Accuracies are percentages.</summary>
+/// <summary>The outcome of a completed run: <c>final.json</c> (snake_case keys). Accuracies are fractions (0..1).</summary>
 public sealed record TrainingResult
 {
     /// <summary><c>completed</c> (a failed run writes <c>failed</c> with a reason to final.json and throws).</summary>
