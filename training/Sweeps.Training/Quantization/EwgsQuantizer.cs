@@ -9,6 +9,10 @@ namespace Sweeps.Training.Quantization;
 /// x^ = clamp((x - l)/(u - l), 0, 1), x_q = round(x^ (L-1))/(L-1) with L = 2^bits, backward
 /// g (1 + delta sign(g) (x^ - x_q)) (<see cref="Functional.EwgsRound"/>). Weights are output as
 /// 2 (x_q - 1/2) s, activations as x_q s, with a learnable output scale s (<c>scale</c>).
+/// A signed activation input (a model's first layer sees the normalised image, which is negative in
+/// part) is dequantised affinely instead, (x_q (u - l) + l) s: dropping l there would shift every
+/// input of the first layer, and a student loaded from its teacher would start far from it. METHODS.md
+/// does not say how a signed input is handled; this is our choice.
 /// </summary>
 /// <remarks>
 /// Initialisation from the first input: weights u = 3 sd(W), l = -3 sd(W); activations
@@ -25,13 +29,18 @@ public sealed class EwgsQuantizer : Quantizer
     /// <summary>Creates the quantizer with l = 0, u = 1, s = 1 until the first input initialises them.</summary>
     /// <param name="target">Weights or activations.</param>
     /// <param name="bits">Bit-width, 1..8 (L = 2^bits levels).</param>
-    public EwgsQuantizer(QuantizationTarget target, int bits)
+    /// <param name="signedInput">For activations: the input can be negative; output the affine dequantisation.</param>
+    public EwgsQuantizer(QuantizationTarget target, int bits, bool signedInput = false)
         : base(target, bits, lazyInitialization: true)
     {
+        SignedInput = signedInput && target == QuantizationTarget.Activations;
         Lower = RegisterScalar("lower", 0);
         Upper = RegisterScalar("upper", 1);
         Scale = RegisterScalar("scale", 1);
     }
+
+    /// <summary>Whether this activation quantizer dequantises affinely, (x_q (u - l) + l) s, for a signed input.</summary>
+    public bool SignedInput { get; }
 
     /// <summary>The interval's lower end l (a learnable parameter, owned by this module).</summary>
     public Tensor Lower { get; }
@@ -104,7 +113,8 @@ public sealed class EwgsQuantizer : Quantizer
         return scope.MoveToOuter(Discretize(input, CaptureDiscretized) * Scale);
     }
 
-    // The quantized value before the output scale: 2 (x_q - 1/2) for weights, x_q for activations.
+    // The quantized value before the output scale: 2 (x_q - 1/2) for weights, x_q for activations,
+    // x_q (u - l) + l for signed activations.
     private Tensor Discretize(Tensor input, bool capture)
     {
         using var scope = DisposeScope.Enter();
@@ -117,7 +127,9 @@ public sealed class EwgsQuantizer : Quantizer
             DisposeScope.Detach(_captured);
         }
 
-        var result = Target == QuantizationTarget.Weights ? (discretized - 0.5) * 2 : discretized;
+        var result = Target == QuantizationTarget.Weights ? (discretized - 0.5) * 2
+            : SignedInput ? (discretized * (Upper - Lower)) + Lower
+            : discretized;
         return scope.MoveToOuter(result);
     }
 

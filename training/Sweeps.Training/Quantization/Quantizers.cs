@@ -13,7 +13,7 @@ public static class Quantizers
     /// <param name="target">Weights or activations.</param>
     /// <param name="bits">1..8, or 32.</param>
     /// <param name="signedInput">For activations: whether the input can be negative (a model's first layer sees
-    /// the normalised image); LSQ and PACT then use a signed grid. EWGS's interval adapts by itself.</param>
+    /// the normalised image); LSQ and PACT then use a signed grid, EWGS dequantises affinely (x_q (u - l) + l).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="bits"/> is not 1..8 or 32, or the kind is unknown.</exception>
     public static Quantizer? Create(QuantizerKind kind, QuantizationTarget target, int bits, bool signedInput = false)
     {
@@ -32,7 +32,7 @@ public static class Quantizers
 
         return kind switch
         {
-            QuantizerKind.Ewgs => new EwgsQuantizer(target, bits),
+            QuantizerKind.Ewgs => new EwgsQuantizer(target, bits, signedInput),
             QuantizerKind.Lsq => new LsqQuantizer(target, bits, signed: signedInput),
             QuantizerKind.Pact => weights ? new DoReFaWeightQuantizer(bits) : new PactQuantizer(bits, signedInput),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown quantizer kind"),
