@@ -13,7 +13,7 @@ public sealed class TensorOpsTests : IClassFixture<OpsReferenceFixture>, IDispos
 
     public void Dispose() => _scope.Dispose();
 
-    internal static Tensor X(params long[] shape) => Seq(shape, i => Math.Sin((0.37 * i) + 0.1));
+    internal static Tensor X(params long[] shape) => NNTestData.Formula(shape);
 
     internal static Tensor P(params long[] shape) => Seq(shape, i => Math.Cos((0.23 * i) + 0.2) + 1.5);
 

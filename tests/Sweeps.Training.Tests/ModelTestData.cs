@@ -1,4 +1,5 @@
 using Sweeps.Torch;
+using Sweeps.Torch.Tests;
 
 namespace Sweeps.Training.Tests;
 
@@ -8,26 +9,21 @@ internal static class ModelTestData
     /// <summary>sin(0.37 i + 0.1) (or cos(0.23 i) when <paramref name="cosine"/>) for the row-major index i.</summary>
     public static Tensor Input(long[] shape, bool cosine = false)
     {
-        long n = 1;
-        foreach (var s in shape)
+        if (!cosine)
         {
-            n *= s;
+            return NNTestData.Formula(shape);
         }
 
-        var data = new float[n];
-        for (var i = 0; i < n; i++)
+        var data = new float[shape.Aggregate(1L, (a, b) => a * b)];
+        for (var i = 0; i < data.Length; i++)
         {
-            data[i] = (float)(cosine ? Math.Cos(0.23 * i) : Math.Sin((0.37 * i) + 0.1));
+            data[i] = (float)Math.Cos(0.23 * i);
         }
 
         return Tensor.From(data, shape);
     }
 
-    public static double[] Values(Tensor t)
-    {
-        using var scope = DisposeScope.Enter();
-        return t.Detach().To(ScalarType.Float64).Contiguous().ToArray<double>();
-    }
+    public static double[] Values(Tensor t) => NNTestData.Values(t);
 
     public static double Sum(Tensor t) => Values(t).Sum();
 }

@@ -287,8 +287,8 @@ public sealed class Trainer
 
     private EpochTotals TrainEpoch(RunContext run, DataLoader loader, int epoch, string finalPath, CancellationToken cancellationToken)
     {
-        var terms = new Dictionary<string, double>(StringComparer.Ordinal);
-        var order = new List<string>();
+        // Each loss term's sample-weighted sum, in the order the method first reported them.
+        var terms = new OrderedDictionary<string, double>(StringComparer.Ordinal);
         double lossSum = 0;
         long samples = 0;
         long correct = 0;
@@ -315,13 +315,7 @@ public sealed class Trainer
                             throw Fail(finalPath, new TrainingFailedException(epoch + 1, step, term.Name, value));
                         }
 
-                        if (!terms.ContainsKey(term.Name))
-                        {
-                            order.Add(term.Name);
-                            terms[term.Name] = 0;
-                        }
-
-                        terms[term.Name] += value * batch.Count;
+                        terms[term.Name] = terms.GetValueOrDefault(term.Name) + (value * batch.Count);
                     }
 
                     var totalTensor = loss.Total();
@@ -350,7 +344,7 @@ public sealed class Trainer
 
         return new EpochTotals(
             lossSum / samples,
-            order.ToDictionary(n => n, n => terms[n] / samples, StringComparer.Ordinal),
+            new OrderedDictionary<string, double>(terms.Select(t => KeyValuePair.Create(t.Key, t.Value / samples)), StringComparer.Ordinal),
             labeled > 0 ? (double)correct / labeled : null,
             samples,
             clock.Elapsed.TotalSeconds);
