@@ -18,8 +18,8 @@ readonly USER_PWD="$PWD"
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")"
 readonly ROOT="$PWD"
 
-# Debian packages the project needs. Later issues add rabbitmq-server, prometheus, chromium here.
-APT_PACKAGES=(libtorch-dev cmake g++ make python3-torch dataset-fashion-mnist)
+# Debian packages the project needs (chromium: the report tests render report.html headless). Later issues add rabbitmq-server, prometheus here.
+APT_PACKAGES=(libtorch-dev cmake g++ make python3-torch dataset-fashion-mnist chromium)
 
 export DOTNET_NOLOGO=1
 # .NET sizes its first-generation GC budget from the L3 cache size, and virtual machines often report

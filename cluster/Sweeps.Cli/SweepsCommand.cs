@@ -12,6 +12,7 @@ internal static class SweepsCommand
     internal static RootCommand Create()
     {
         var root = new RootCommand("Sweeps: hyperparameter-free comparison sweeps of quantization-aware training.");
+        root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(VersionCommand.Create());
