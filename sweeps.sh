@@ -50,6 +50,8 @@ usage: ./sweeps.sh <command> [args...]
   test                     setup, then run every test project; last line: N passed, N failed, N skipped
   run <sweep.yaml> [...]   setup, then run a sweep (e.g. ./sweeps.sh run sweeps/quick.yaml)
   bench <name>             setup, then run a benchmark: ${!BENCHES[*]}
+  report <dir> [--accuracy mean5|last|best]
+                           write a sweep folder's report.md, report.html (self-contained) and results.csv
   version                  Sweeps and libtorch versions, threads, devices
   help                     this text
 

@@ -55,25 +55,27 @@ internal sealed record Axis
         return new Axis { Scale = "linear", Min = min, Max = max, PixelStart = pixelStart, PixelEnd = pixelEnd, Ticks = ticks };
     }
 
-    /// <summary>A log10 axis over positive values, from the power of ten below to the one above; ticks at 1, 2, 5 x 10^k.</summary>
+    /// <summary>A log10 axis over positive values; domain and ticks on the 1, 2, 5 x 10^k steps.</summary>
     public static Axis Log(IEnumerable<double> values, double pixelStart, double pixelEnd)
     {
         var positive = values.Where(v => double.IsFinite(v) && v > 0).ToList();
         double lo = positive.Count == 0 ? 1 : positive.Min(), hi = positive.Count == 0 ? 10 : positive.Max();
-        var min = Math.Pow(10, Math.Floor(Math.Log10(lo)));
-        var max = Math.Pow(10, Math.Ceiling(Math.Log10(hi)));
+        // The domain runs from the 1-2-5 step at or below the smallest value to the one at or above the largest.
+        var min = Step125(lo, down: true);
+        var max = Step125(hi, down: false);
         if (max <= min)
         {
-            max = min * 10;
+            min = Step125(min * 0.99, down: true);
+            max = Step125(max * 1.01, down: false);
         }
 
         var ticks = new List<double>();
-        for (var decade = min; decade < max * 1.0001; decade *= 10)
+        for (var decade = Math.Pow(10, Math.Floor(Math.Log10(min))); decade < max * 1.0001; decade *= 10)
         {
             foreach (var m in new[] { 1.0, 2.0, 5.0 })
             {
                 var t = decade * m;
-                if (t <= max * 1.0001)
+                if (t >= min * 0.9999 && t <= max * 1.0001)
                 {
                     ticks.Add(t);
                 }
@@ -93,6 +95,18 @@ internal sealed record Axis
         PixelEnd = pixelEnd,
         Ticks = Enumerable.Range(0, count).Select(i => i + 0.5).ToList(),
     };
+
+    private static double Step125(double value, bool down)
+    {
+        var decade = Math.Pow(10, Math.Floor(Math.Log10(value)));
+        double[] steps = [1, 2, 5, 10];
+        if (down)
+        {
+            return decade * steps.Last(s => decade * s <= value * (1 + 1e-12));
+        }
+
+        return decade * steps.First(s => decade * s >= value * (1 - 1e-12));
+    }
 
     private static double NiceStep(double raw)
     {

@@ -37,6 +37,7 @@ internal static class HtmlReport
         pre { background: #f6f6f6; border: 1px solid #ddd; padding: 8px; overflow-x: auto; font-size: 12px; }
         svg.chart { display: block; margin: 8px 0 16px 0; font-family: system-ui, Arial, sans-serif; }
         .error { color: #b00020; }
+        #trial-table td:first-child, #unfinished-trials td:first-child { white-space: nowrap; }
         """;
 
     public static string Render(ReportContext context)

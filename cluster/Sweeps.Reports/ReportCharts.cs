@@ -166,7 +166,7 @@ internal static class ReportCharts
         var accPlot = Svg.Plot(x2, y2, "epoch", "top-1 (%)", t => t.ToString("0.##", Inv), t => t.ToString("0.##", Inv));
         accPlot.Add(Svg.A("data-panel", "accuracy"));
         svg.Add(accPlot);
-        var testColor = Svg.MethodColor(trial.Method == "fp" ? "qat" : trial.Method);
+        const string testColor = "#000000";
         if (test.Count > 0)
         {
             accPlot.Add(Svg.Line(x2, y2, test, "test_top1", testColor));

@@ -80,6 +80,16 @@ public sealed class ChromiumRenderTests : IDisposable
         var stderr = await stderrTask;
         var stdout = await stdoutTask;
         Assert.True(File.Exists(screenshot), $"chromium (exit {process.ExitCode}) wrote no screenshot; stderr: {stderr} {stdout}");
+        if (Environment.GetEnvironmentVariable("SWEEPS_REPORT_TEST_KEEP") is { Length: > 0 } keep)
+        {
+            // For looking at the result: SWEEPS_REPORT_TEST_KEEP=/tmp/report-view dotnet test --filter Render_
+            Directory.CreateDirectory(keep);
+            foreach (var file in new[] { screenshot, files.Html, files.Markdown, files.Csv })
+            {
+                File.Copy(file, Path.Combine(keep, Path.GetFileName(file)), overwrite: true);
+            }
+        }
+
         var image = PngImage.Decode(File.ReadAllBytes(screenshot));
         Assert.Equal(Width, image.Width);
         Assert.Equal(Height, image.Height);
