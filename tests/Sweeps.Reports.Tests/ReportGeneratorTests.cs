@@ -419,6 +419,57 @@ public sealed partial class ReportGeneratorTests : IDisposable
         Assert.Contains("1 unreadable line(s) skipped", File.ReadAllText(files.Markdown), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("empty")]
+    [InlineData("fp-only-running")]
+    [InlineData("all-pending")]
+    [InlineData("no-fp")]
+    public void Write_SparseSweep_WritesAParseableReportThatSaysWhatIsMissing(string shape)
+    {
+        var trials = new JsonArray();
+        switch (shape)
+        {
+            case "fp-only-running":
+                trials.Add(_sweep.Trial("resnet20", "fp", 32, 0, "running"));
+                break;
+            case "all-pending":
+                trials.Add(_sweep.Trial("resnet20", "fp", 32, 0, "pending"));
+                trials.Add(_sweep.Trial("resnet20", "qat", 2, 0, "pending"));
+                break;
+            case "no-fp":
+                trials.Add(_sweep.Trial("resnet20", "qat", 4, 0, "completed"));
+                trials.Add(_sweep.Trial("resnet20", "sqakd", 4, 0, "completed"));
+                break;
+        }
+
+        var sweep = FixtureSweep.Sweep();
+        sweep["status"] = "running";
+        _sweep.WriteResults(sweep, trials);
+        var files = ReportGenerator.Write(_sweep.Directory, ReportOptions.Default);
+        var html = Html(files.Html);
+        var markdown = File.ReadAllText(files.Markdown);
+        Assert.Contains($"{trials.Count} trials", markdown, StringComparison.Ordinal);
+        switch (shape)
+        {
+            case "empty":
+                Assert.Contains("None: every trial completed.", markdown, StringComparison.Ordinal);
+                Assert.Contains("No trial has finished yet, so no recipe is recorded.", markdown, StringComparison.Ordinal);
+                break;
+            case "fp-only-running":
+                Assert.Contains("FP teacher: no completed FP trial (1 running).", markdown, StringComparison.Ordinal);
+                Assert.Single(html.Descendants(S + "svg"), s => (string?)s.Attribute("data-chart") == "curves");
+                break;
+            case "all-pending":
+                Assert.Equal(2, ById(html, "unfinished-trials").Elements(H + "tr").Count() - 1);
+                Assert.Contains("\u2014 (n=0 of 1; 1 pending)", markdown, StringComparison.Ordinal);
+                break;
+            case "no-fp":
+                Assert.Contains("FP teacher: no completed FP trial in this sweep.", markdown, StringComparison.Ordinal);
+                Assert.Equal("\u2014", MarkdownTable(markdown, "## resnet20 on fashion-mnist", "### Difference to the FP teacher")["SQAKD"]["W4A4"]);
+                break;
+        }
+    }
+
     private static (double X, double Y) Position(XElement plot, double x, double y)
     {
         double left = D(plot, "data-left"), top = D(plot, "data-top"), width = D(plot, "data-width"), height = D(plot, "data-height");
