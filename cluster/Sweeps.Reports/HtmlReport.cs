@@ -151,7 +151,7 @@ internal static class HtmlReport
         }
 
         body.Add(table);
-        body.Add(E("p", "Green, bold: best quantized method in the column. ", ReportText.Dagger + ": our reconstruction (see Reconstructions)."));
+        body.Add(E("p", "Green, bold: best quantized method in the column (highest mean). ", ReportText.Dagger + ": our reconstruction (see Reconstructions)."));
         body.Add(ReportCharts.AccuracyVsBits(group, context.Metric));
 
         body.Add(E("h3", "Difference to the FP teacher (percentage points)"));
@@ -216,12 +216,12 @@ internal static class HtmlReport
     {
         body.Add(E("h2", A("id", "trials"), "Trials"));
         var table = E("table", A("id", "trial-table"), E("tr",
-            new[] { "trial", "method", "bits", "seed", "status", "epochs", "best", "last", "mean5", "size", "device", "run time", "error" }
+            new[] { "trial", "method", "bits", "quantizer", "seed", "status", "epochs", "best", "last", "mean5", "size", "device", "run time", "error" }
                 .Select(h => E("th", h))));
         foreach (var t in context.Results.Trials)
         {
             table.Add(E("tr", A("class", t.Status), A("data-trial", t.Id),
-                E("td", t.Id), E("td", t.Method), E("td", ReportText.Bits(t)), E("td", A("class", "num"), t.Seed.ToString(Inv)),
+                E("td", t.Id), E("td", t.Method), E("td", ReportText.Bits(t)), E("td", ReportText.Quantizer(t)), E("td", A("class", "num"), t.Seed.ToString(Inv)),
                 E("td", t.Status), E("td", A("class", "num"), ReportText.Epochs(t)),
                 E("td", A("class", "num"), ReportText.OptionalPercent(t.BestTop1)),
                 E("td", A("class", "num"), ReportText.OptionalPercent(t.LastTop1)),

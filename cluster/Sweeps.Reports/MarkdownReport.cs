@@ -65,11 +65,11 @@ internal static class MarkdownReport
 
         Line("## Trials");
         Line();
-        Line("| trial | method | bits | seed | status | epochs | best | last | mean5 | size | device | run time | error |");
-        Line("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        Line("| trial | method | bits | quantizer | seed | status | epochs | best | last | mean5 | size | device | run time | error |");
+        Line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var t in context.Results.Trials)
         {
-            Line($"| {Cell(t.Id)} | {t.Method} | {ReportText.Bits(t)} | {t.Seed.ToString(Inv)} | {t.Status} | {ReportText.Epochs(t)} | "
+            Line($"| {Cell(t.Id)} | {t.Method} | {ReportText.Bits(t)} | {ReportText.Quantizer(t)} | {t.Seed.ToString(Inv)} | {t.Status} | {ReportText.Epochs(t)} | "
                 + $"{ReportText.OptionalPercent(t.BestTop1)} | {ReportText.OptionalPercent(t.LastTop1)} | {ReportText.OptionalPercent(t.MeanLast5Top1)} | "
                 + $"{(t.ModelSizeBits is { } s ? ReportText.ModelSize(s) : ReportText.Dash)} | {t.Device ?? ReportText.Dash} | "
                 + $"{ReportText.Duration(t.DurationS)} | {Cell(t.Status == "completed" ? t.Error ?? "" : ReportText.Problem(t))} |");
@@ -140,7 +140,7 @@ internal static class MarkdownReport
         }
 
         Line();
-        Line($"Bold: best quantized method in the column. {ReportText.Dagger}: our reconstruction (see Reconstructions).");
+        Line($"Bold: best quantized method in the column (highest mean). {ReportText.Dagger}: our reconstruction (see Reconstructions).");
         Line();
         Line("### Difference to the FP teacher (percentage points)");
         Line();

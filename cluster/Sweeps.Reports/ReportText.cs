@@ -42,8 +42,8 @@ internal static class ReportText
     };
 
     public static string AccuracyExplanation(AccuracyMetric metric) =>
-        $"Each cell shows {AccuracyName(metric)} in %, as mean {PlusMinus} sample standard deviation over the seeds that "
-        + "completed (n = seeds counted; \"n=2 of 3\" when a seed's trial did not complete). "
+        $"Each cell is the mean {PlusMinus} sample standard deviation over the seeds whose trial completed, in % "
+        + "(n = seeds counted; \"n=2 of 3\" when a seed's trial did not complete: its partial results are not counted). "
         + (metric == AccuracyMetric.Best
             ? "Warning: best-epoch accuracy picks the epoch on the test set, which flatters every method; "
               + "mean5 (the default) or last are the honest choices."
@@ -84,6 +84,10 @@ internal static class ReportText
 
     public static string Verdict(PairedComparison c) =>
         !c.Testable ? "no test" : c.BeyondNoise ? (c.MeanDifference > 0 ? "better, beyond noise" : "worse, beyond noise") : "within noise";
+
+    /// <summary>The quantizer and which EWGS backward ran: "ewgs (hutchinson)", "lsq", or the dash for FP.</summary>
+    public static string Quantizer(TrialRecord trial) =>
+        trial.Quantizer is not { } q ? Dash : trial.EwgsDelta is { } d && d is not ("n/a" or "none") ? $"{q} ({d})" : q;
 
     /// <summary>A trial's bit-width label (FP32 for full precision).</summary>
     public static string Bits(TrialRecord trial) => trial.Bits.Label;

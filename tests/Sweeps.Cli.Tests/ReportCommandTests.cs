@@ -3,6 +3,7 @@ using Sweeps.Cli;
 namespace Sweeps.Cli.Tests;
 
 /// <summary>`sweeps report DIR` as a user runs it: exit codes, files written, messages.</summary>
+[Collection(ConsoleCollection.Name)]
 public sealed class ReportCommandTests : IDisposable
 {
     private const string Results = """

@@ -4,6 +4,7 @@ using Sweeps.Cli;
 namespace Sweeps.Cli.Tests;
 
 /// <summary>`sweeps train` as a user runs it: arguments in, exit code, files and messages out.</summary>
+[Collection(ConsoleCollection.Name)]
 public sealed class TrainCommandTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("sweeps-train-").FullName;
