@@ -134,6 +134,7 @@ internal static class ResultsReader
             throw reader.Error(at, "a trial object", trial);
         }
 
+        var id = reader.String(trial, "id", at)!;
         var status = reader.String(trial, "status", at)!;
         if (status is not ("pending" or "running" or "completed" or "failed" or "cancelled"))
         {
@@ -142,7 +143,7 @@ internal static class ResultsReader
 
         return new TrialRecord
         {
-            Id = reader.String(trial, "id", at)!,
+            Id = id,
             Method = reader.String(trial, "method", at)!,
             Model = reader.String(trial, "model", at)!,
             Dataset = reader.String(trial, "dataset", at)!,
