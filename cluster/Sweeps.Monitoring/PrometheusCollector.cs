@@ -20,13 +20,10 @@ internal sealed class PrometheusCollector : IDisposable
     /// <summary>Listens to the meter named <paramref name="meterName"/>.</summary>
     /// <param name="meterName">The meter's name (unique per collector, so that two collectors in one process do not see each other's instruments).</param>
     /// <param name="view">Stream configuration per instrument (histogram buckets, cardinality limits); null = the SDK's defaults.</param>
-    /// <param name="filter">Drops points at export (null = export all).</param>
     public PrometheusCollector(
-        string meterName,
-        Func<Instrument, MetricStreamConfiguration?>? view = null,
-        PrometheusTextWriter.PointFilter? filter = null)
+        string meterName, Func<Instrument, MetricStreamConfiguration?>? view = null)
     {
-        exporter = new PrometheusTextExporter(filter);
+        exporter = new PrometheusTextExporter();
         reader = new BaseExportingMetricReader(exporter)
         {
             TemporalityPreference = MetricReaderTemporalityPreference.Cumulative,

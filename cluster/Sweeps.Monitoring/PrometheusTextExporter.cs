@@ -12,14 +12,6 @@ namespace Sweeps.Monitoring;
 [ExportModes(ExportModes.Pull)]
 internal sealed class PrometheusTextExporter : BaseExporter<Metric>, IPullMetricExporter
 {
-    private readonly PrometheusTextWriter.PointFilter? filter;
-
-    /// <summary>Creates an exporter that drops the points <paramref name="filter"/> rejects.</summary>
-    public PrometheusTextExporter(PrometheusTextWriter.PointFilter? filter = null)
-    {
-        this.filter = filter;
-    }
-
     /// <summary>Set by the SDK's reader: collects (timeout in milliseconds) and calls <see cref="Export"/>.</summary>
     public Func<int, bool>? Collect { get; set; }
 
@@ -29,7 +21,7 @@ internal sealed class PrometheusTextExporter : BaseExporter<Metric>, IPullMetric
     /// <inheritdoc />
     public override ExportResult Export(in Batch<Metric> batch)
     {
-        PrometheusTextWriter.Write(Text, batch, filter);
+        PrometheusTextWriter.Write(Text, batch);
         return ExportResult.Success;
     }
 }

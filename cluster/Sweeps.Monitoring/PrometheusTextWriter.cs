@@ -23,20 +23,17 @@ internal static class PrometheusTextWriter
     /// <summary>The HTTP Content-Type of the format.</summary>
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-    /// <summary>Decides whether a point of a metric is exported (used to drop series of ended trials).</summary>
-    public delegate bool PointFilter(string metricName, ReadOnlyTagCollection tags);
-
     /// <summary>Appends every metric of <paramref name="batch"/> to <paramref name="text"/>.</summary>
-    public static void Write(StringBuilder text, in Batch<Metric> batch, PointFilter? filter = null)
+    public static void Write(StringBuilder text, in Batch<Metric> batch)
     {
         foreach (var metric in batch)
         {
-            Write(text, metric, filter);
+            Write(text, metric);
         }
     }
 
     /// <summary>Appends one metric family (nothing when it has no exported point).</summary>
-    public static void Write(StringBuilder text, Metric metric, PointFilter? filter = null)
+    public static void Write(StringBuilder text, Metric metric)
     {
         var type = metric.MetricType;
         string promType;
@@ -65,11 +62,6 @@ internal static class PrometheusTextWriter
         var headerWritten = false;
         foreach (ref readonly var point in metric.GetMetricPoints())
         {
-            if (filter is not null && !filter(metric.Name, point.Tags))
-            {
-                continue;
-            }
-
             if (!headerWritten)
             {
                 text.Append("# HELP ").Append(name).Append(' ');

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
-using OpenTelemetry;
 using OpenTelemetry.Metrics;
 
 namespace Sweeps.Monitoring;
@@ -32,17 +31,11 @@ public sealed class SweepMetrics : IDisposable
     public static IReadOnlyList<double> TrialDurationBuckets { get; } =
         [1, 10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 28800, 86400];
 
-    /// <summary>Most series per instrument that the SDK keeps (trials that ended included: a cumulative
-    /// SDK stream never forgets a label set; ended trials are dropped at export).</summary>
+    /// <summary>Most series (label sets) per instrument; the SDK's default of 2000 could be reached by
+    /// the per-trial series of a long-running coordinator.</summary>
     public const int CardinalityLimit = 100_000;
 
     private static int instances;
-
-    private static readonly HashSet<string> PerTrialMetrics =
-    [
-        MetricNames.TrialEpoch, MetricNames.TrialTrainLoss, MetricNames.TrialTestTop1, MetricNames.TrialSamplesPerSecond,
-        MetricNames.TrialLastProgress,
-    ];
 
     private readonly Lock gate = new();
     private readonly TimeProvider time;
@@ -60,7 +53,6 @@ public sealed class SweepMetrics : IDisposable
     private readonly Dictionary<string, bool> sweepFinished = new(StringComparer.Ordinal);
     private readonly HashSet<(string Sweep, string Method)> knownMethods = [];
     private readonly Dictionary<TrialLabels, TrialSeries> trials = [];
-    private readonly HashSet<string> liveTrialKeys = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Node, string Device), bool> slots = [];
     private readonly Dictionary<(string Node, string Device), (double Used, double Total)> gpuMemory = [];
     private bool? brokerConnected;
@@ -128,7 +120,7 @@ public sealed class SweepMetrics : IDisposable
         meter.CreateObservableCounter(MetricNames.GcAllocated, () => (double)GC.GetTotalAllocatedBytes(),
             description: "Bytes allocated on the managed heap since the process started.");
 
-        collector = new PrometheusCollector(meterName, View, KeepPoint);
+        collector = new PrometheusCollector(meterName, View);
     }
 
     /// <summary>A trial changed state; <paramref name="from"/> is null for a trial that was just planned.</summary>
@@ -225,10 +217,7 @@ public sealed class SweepMetrics : IDisposable
         ArgumentNullException.ThrowIfNull(trial);
         lock (gate)
         {
-            if (trials.Remove(trial, out var series))
-            {
-                liveTrialKeys.Remove(series.Key);
-            }
+            trials.Remove(trial);
         }
     }
 
@@ -313,31 +302,6 @@ public sealed class SweepMetrics : IDisposable
         return new MetricStreamConfiguration { CardinalityLimit = CardinalityLimit };
     }
 
-    // Drops the SDK's remembered points of trials that ended (and its overflow series).
-    private bool KeepPoint(string metricName, ReadOnlyTagCollection tags)
-    {
-        if (!PerTrialMetrics.Contains(metricName))
-        {
-            return true;
-        }
-
-        var pairs = new List<KeyValuePair<string, object?>>(7);
-        foreach (var tag in tags)
-        {
-            pairs.Add(tag);
-        }
-
-        var key = TrialKey(pairs);
-        lock (gate)
-        {
-            return liveTrialKeys.Contains(key);
-        }
-    }
-
-    private static string TrialKey(IEnumerable<KeyValuePair<string, object?>> tags) =>
-        string.Join('\u001e', tags.OrderBy(t => t.Key, StringComparer.Ordinal)
-            .Select(t => t.Key + "\u001f" + Convert.ToString(t.Value, CultureInfo.InvariantCulture)));
-
     private static string State(string state) => state.ToLowerInvariant();
 
     private double Now() => time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
@@ -348,10 +312,8 @@ public sealed class SweepMetrics : IDisposable
         SeeSweep(trial.Sweep);
         if (!trials.TryGetValue(trial, out var series))
         {
-            var tags = trial.ToTags();
-            series = new TrialSeries(tags, TrialKey(tags));
+            series = new TrialSeries(trial.ToTags());
             trials.Add(trial, series);
-            liveTrialKeys.Add(series.Key);
         }
 
         return series;
@@ -469,11 +431,9 @@ public sealed class SweepMetrics : IDisposable
         }
     }
 
-    private sealed class TrialSeries(KeyValuePair<string, object?>[] tags, string key)
+    private sealed class TrialSeries(KeyValuePair<string, object?>[] tags)
     {
         public KeyValuePair<string, object?>[] Tags { get; } = tags;
-
-        public string Key { get; } = key;
 
         public double Epoch { get; set; }
 
