@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -83,12 +84,19 @@ public sealed class MetricsEndpoint : IAsyncDisposable
         return new MetricsEndpoint(app, options.Address, bound.Port);
     }
 
-    private static Task ServeMetrics(SweepMetrics metrics, HttpContext context)
+    private static async Task ServeMetrics(SweepMetrics metrics, HttpContext context)
     {
-        var body = metrics.Scrape();
-        context.Response.ContentType = SweepMetrics.ContentType;
-        context.Response.ContentLength = body.Length;
-        return context.Response.Body.WriteAsync(body, context.RequestAborted).AsTask();
+        var (buffer, length) = metrics.ScrapeRented();
+        try
+        {
+            context.Response.ContentType = SweepMetrics.ContentType;
+            context.Response.ContentLength = length;
+            await context.Response.Body.WriteAsync(buffer.AsMemory(0, length), context.RequestAborted).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <inheritdoc />

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using System.Text;
+using System.Buffers;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 
@@ -43,15 +43,34 @@ internal sealed class PrometheusCollector : IDisposable
     {
         lock (gate)
         {
-            exporter.Text.Clear();
-            var collect = exporter.Collect ?? throw new ObjectDisposedException(nameof(PrometheusCollector));
-            if (!collect(10_000))
-            {
-                throw new InvalidOperationException("collecting the metrics failed (OpenTelemetry SDK collect returned false)");
-            }
-
-            return Encoding.UTF8.GetBytes(exporter.Text.ToString());
+            return CollectLocked().ToArray();
         }
+    }
+
+    /// <summary>Collects into a buffer rented from <see cref="ArrayPool{T}.Shared"/>; the caller returns it.</summary>
+    /// <returns>The buffer and the length of the text in it.</returns>
+    /// <exception cref="InvalidOperationException">The SDK's collection failed or timed out (10 s).</exception>
+    public (byte[] Buffer, int Length) CollectRented()
+    {
+        lock (gate)
+        {
+            var text = CollectLocked();
+            var buffer = ArrayPool<byte>.Shared.Rent(text.Length);
+            text.CopyTo(buffer);
+            return (buffer, text.Length);
+        }
+    }
+
+    private ReadOnlySpan<byte> CollectLocked()
+    {
+        exporter.Text.Clear();
+        var collect = exporter.Collect ?? throw new ObjectDisposedException(nameof(PrometheusCollector));
+        if (!collect(10_000))
+        {
+            throw new InvalidOperationException("collecting the metrics failed (OpenTelemetry SDK collect returned false)");
+        }
+
+        return exporter.Text.Written;
     }
 
     /// <inheritdoc />

@@ -1,4 +1,3 @@
-using System.Text;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 
@@ -16,7 +15,7 @@ internal sealed class PrometheusTextExporter : BaseExporter<Metric>, IPullMetric
     public Func<int, bool>? Collect { get; set; }
 
     /// <summary>The text of the last collection (cleared by the owner before each one).</summary>
-    public StringBuilder Text { get; } = new(64 * 1024);
+    public Utf8TextBuffer Text { get; } = new();
 
     /// <inheritdoc />
     public override ExportResult Export(in Batch<Metric> batch)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -16,7 +17,9 @@ namespace Sweeps.Monitoring;
 /// sums and gauges are gauges; explicit-bucket histograms are <c>_bucket</c> lines with cumulative
 /// counts and an <c>le</c> label (the last one <c>+Inf</c>), then <c>_sum</c> and <c>_count</c>.
 /// Exponential histograms are not used by Sweeps and are left out. Instrument names must already be
-/// Prometheus names (letters, digits, underscores) with the unit in the name.
+/// Prometheus names (letters, digits, underscores) with the unit in the name. The loops are compiled
+/// fully optimised at once: a process is scraped only every few seconds, so tiered compilation would
+/// run them unoptimised for its first minutes.
 /// </remarks>
 internal static class PrometheusTextWriter
 {
@@ -24,7 +27,7 @@ internal static class PrometheusTextWriter
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
     /// <summary>Appends every metric of <paramref name="batch"/> to <paramref name="text"/>.</summary>
-    public static void Write(StringBuilder text, in Batch<Metric> batch)
+    public static void Write(Utf8TextBuffer text, in Batch<Metric> batch)
     {
         foreach (var metric in batch)
         {
@@ -32,8 +35,9 @@ internal static class PrometheusTextWriter
         }
     }
 
-    /// <summary>Appends one metric family (nothing when it has no exported point).</summary>
-    public static void Write(StringBuilder text, Metric metric)
+    /// <summary>Appends one metric family (nothing when it has no point).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Write(Utf8TextBuffer text, Metric metric)
     {
         var type = metric.MetricType;
         string promType;
@@ -64,9 +68,8 @@ internal static class PrometheusTextWriter
         {
             if (!headerWritten)
             {
-                text.Append("# HELP ").Append(name).Append(' ');
-                AppendEscapedHelp(text, string.IsNullOrEmpty(metric.Description) ? metric.Name : metric.Description);
-                text.Append('\n');
+                text.Append("# HELP ").Append(name).Append(' ')
+                    .Append(EscapeHelp(string.IsNullOrEmpty(metric.Description) ? metric.Name : metric.Description)).Append('\n');
                 text.Append("# TYPE ").Append(name).Append(' ').Append(promType).Append('\n');
                 headerWritten = true;
             }
@@ -74,20 +77,20 @@ internal static class PrometheusTextWriter
             switch (type)
             {
                 case MetricType.LongSum or MetricType.LongSumNonMonotonic:
-                    AppendSample(text, name, "", point.Tags, null, null);
-                    AppendLong(text, point.GetSumLong());
+                    AppendSample(text, name, "", point.Tags, null);
+                    text.Append(point.GetSumLong()).Append('\n');
                     break;
                 case MetricType.DoubleSum or MetricType.DoubleSumNonMonotonic:
-                    AppendSample(text, name, "", point.Tags, null, null);
-                    AppendDouble(text, point.GetSumDouble());
+                    AppendSample(text, name, "", point.Tags, null);
+                    text.Append(point.GetSumDouble()).Append('\n');
                     break;
                 case MetricType.LongGauge:
-                    AppendSample(text, name, "", point.Tags, null, null);
-                    AppendLong(text, point.GetGaugeLastValueLong());
+                    AppendSample(text, name, "", point.Tags, null);
+                    text.Append(point.GetGaugeLastValueLong()).Append('\n');
                     break;
                 case MetricType.DoubleGauge:
-                    AppendSample(text, name, "", point.Tags, null, null);
-                    AppendDouble(text, point.GetGaugeLastValueDouble());
+                    AppendSample(text, name, "", point.Tags, null);
+                    text.Append(point.GetGaugeLastValueDouble()).Append('\n');
                     break;
                 case MetricType.Histogram:
                     AppendHistogram(text, name, point);
@@ -96,26 +99,29 @@ internal static class PrometheusTextWriter
         }
     }
 
-    private static void AppendHistogram(StringBuilder text, string name, in MetricPoint point)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AppendHistogram(Utf8TextBuffer text, string name, in MetricPoint point)
     {
         long cumulative = 0;
         foreach (var bucket in point.GetHistogramBuckets())
         {
             cumulative += bucket.BucketCount;
-            var le = double.IsPositiveInfinity(bucket.ExplicitBound) ? "+Inf" : FormatDouble(bucket.ExplicitBound);
-            AppendSample(text, name, "_bucket", point.Tags, "le", le);
-            AppendLong(text, cumulative);
+            var le = double.IsPositiveInfinity(bucket.ExplicitBound)
+                ? "+Inf"
+                : bucket.ExplicitBound.ToString("R", CultureInfo.InvariantCulture);
+            AppendSample(text, name, "_bucket", point.Tags, le);
+            text.Append(cumulative).Append('\n');
         }
 
-        AppendSample(text, name, "_sum", point.Tags, null, null);
-        AppendDouble(text, point.GetHistogramSum());
-        AppendSample(text, name, "_count", point.Tags, null, null);
-        AppendLong(text, point.GetHistogramCount());
+        AppendSample(text, name, "_sum", point.Tags, null);
+        text.Append(point.GetHistogramSum()).Append('\n');
+        AppendSample(text, name, "_count", point.Tags, null);
+        text.Append(point.GetHistogramCount()).Append('\n');
     }
 
-    // name{labels} (then the caller appends the value and the newline).
-    private static void AppendSample(
-        StringBuilder text, string name, string suffix, ReadOnlyTagCollection tags, string? extraName, string? extraValue)
+    // name{labels} and a space (the caller appends the value and the newline).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AppendSample(Utf8TextBuffer text, string name, string suffix, ReadOnlyTagCollection tags, string? le)
     {
         text.Append(name).Append(suffix);
         var first = true;
@@ -123,16 +129,15 @@ internal static class PrometheusTextWriter
         {
             text.Append(first ? '{' : ',');
             first = false;
-            text.Append(SanitizeName(tag.Key)).Append("=\"");
-            AppendEscapedLabelValue(text, Convert.ToString(tag.Value, CultureInfo.InvariantCulture) ?? "");
-            text.Append('"');
+            text.Append(SanitizeName(tag.Key)).Append("=\""u8)
+                .Append(EscapeLabelValue(tag.Value as string ?? Convert.ToString(tag.Value, CultureInfo.InvariantCulture) ?? ""))
+                .Append('"');
         }
 
-        if (extraName is not null)
+        if (le is not null)
         {
-            text.Append(first ? '{' : ',');
+            text.Append(first ? '{' : ',').Append("le=\"").Append(le).Append('"');
             first = false;
-            text.Append(extraName).Append("=\"").Append(extraValue).Append('"');
         }
 
         if (!first)
@@ -143,48 +148,16 @@ internal static class PrometheusTextWriter
         text.Append(' ');
     }
 
-    private static void AppendLong(StringBuilder text, long value) =>
-        text.Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+    /// <summary>A label value with backslash, double quote and line feed escaped.</summary>
+    internal static string EscapeLabelValue(string value) =>
+        value.AsSpan().IndexOfAny('\\', '"', '\n') < 0
+            ? value
+            : value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)
+                .Replace("\n", "\\n", StringComparison.Ordinal);
 
-    private static void AppendDouble(StringBuilder text, double value) => text.Append(FormatDouble(value)).Append('\n');
-
-    /// <summary>A sample value as Prometheus parses it: <c>NaN</c>, <c>+Inf</c>, <c>-Inf</c> or the shortest round-trip form.</summary>
-    internal static string FormatDouble(double value) => value switch
-    {
-        double.PositiveInfinity => "+Inf",
-        double.NegativeInfinity => "-Inf",
-        _ when double.IsNaN(value) => "NaN",
-        _ => value.ToString("R", CultureInfo.InvariantCulture),
-    };
-
-    /// <summary>Label values escape backslash, double quote and line feed.</summary>
-    internal static void AppendEscapedLabelValue(StringBuilder text, string value)
-    {
-        foreach (var c in value)
-        {
-            switch (c)
-            {
-                case '\\': text.Append("\\\\"); break;
-                case '"': text.Append("\\\""); break;
-                case '\n': text.Append("\\n"); break;
-                default: text.Append(c); break;
-            }
-        }
-    }
-
-    /// <summary>HELP text escapes backslash and line feed.</summary>
-    private static void AppendEscapedHelp(StringBuilder text, string help)
-    {
-        foreach (var c in help)
-        {
-            switch (c)
-            {
-                case '\\': text.Append("\\\\"); break;
-                case '\n': text.Append("\\n"); break;
-                default: text.Append(c); break;
-            }
-        }
-    }
+    /// <summary>HELP text with backslash and line feed escaped.</summary>
+    private static string EscapeHelp(string help) =>
+        help.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
 
     /// <summary>A metric or label name with every character outside [a-zA-Z0-9_] replaced by '_' (and no leading digit).</summary>
     internal static string SanitizeName(string name)

@@ -278,6 +278,10 @@ public sealed class SweepMetrics : IDisposable
     /// <returns>The exposition text.</returns>
     public byte[] Scrape() => collector.Collect();
 
+    /// <summary>As <see cref="Scrape"/>, into a buffer rented from <see cref="System.Buffers.ArrayPool{T}.Shared"/>
+    /// (no large allocation per scrape); the caller returns the buffer to the pool.</summary>
+    internal (byte[] Buffer, int Length) ScrapeRented() => collector.CollectRented();
+
     /// <summary>The Content-Type of <see cref="Scrape"/>'s text.</summary>
     public static string ContentType => PrometheusTextWriter.ContentType;
 
