@@ -11,8 +11,10 @@ namespace Sweeps.Monitoring;
 /// at <c>/metrics</c>) renders the current values in the Prometheus text format.
 /// </summary>
 /// <remarks>
-/// Every method is thread-safe, cheap (a dictionary update or an instrument call) and never throws
-/// for odd values: monitoring must not stop a sweep. Strings are label values as given (states and
+/// Every method is thread-safe, cheap (a dictionary update or an instrument call) and throws only for
+/// null arguments, never for odd values: monitoring must not stop a sweep. Each process exports what
+/// it reports: trial states and sweep completion where they are decided (the coordinator), per-trial
+/// series and slots where trials run (the workers); embedded mode reports everything in one process. Strings are label values as given (states and
 /// statuses lower-cased). The instruments are System.Diagnostics.Metrics instruments of a meter
 /// named <c>Sweeps.Monitoring.N</c> (one per instance), aggregated by the OpenTelemetry SDK.
 /// Series of a running trial exist from <see cref="TrialStarted"/> (or its first
@@ -269,6 +271,7 @@ public sealed class SweepMetrics : IDisposable
     {
         lock (gate)
         {
+            SeeSweep(sweep);
             sweepFinished[sweep] = true;
         }
     }
@@ -313,7 +316,6 @@ public sealed class SweepMetrics : IDisposable
     // Under gate.
     private TrialSeries Series(TrialLabels trial)
     {
-        SeeSweep(trial.Sweep);
         if (!trials.TryGetValue(trial, out var series))
         {
             series = new TrialSeries(trial.ToTags());
@@ -323,7 +325,7 @@ public sealed class SweepMetrics : IDisposable
         return series;
     }
 
-    // Under gate: the sweep's state gauges start at 0.
+    // Under gate: the sweep's state gauges start at 0 (on the process that reports trial states: the coordinator).
     private void SeeSweep(string sweep)
     {
         if (sweepFinished.TryAdd(sweep, false))
@@ -340,7 +342,6 @@ public sealed class SweepMetrics : IDisposable
     {
         lock (gate)
         {
-            SeeSweep(sweep);
             if (!knownMethods.Add((sweep, method)))
             {
                 return;

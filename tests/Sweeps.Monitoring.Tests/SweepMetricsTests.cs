@@ -44,6 +44,19 @@ public sealed class SweepMetricsTests
     }
 
     [Fact]
+    public void TrialStarted_OnAWorker_ExportsNoTrialStateCounts()
+    {
+        using var metrics = new SweepMetrics();
+        metrics.TrialStarted(Qat);
+        metrics.EpochReported(Qat, 1, 1, 0.5, 10);
+        metrics.TrialFinished("quick", "qat", 10, "completed");
+        var s = Scrape(metrics);
+        Assert.Empty(s.Find(MetricNames.Trials));
+        Assert.Empty(s.Find(MetricNames.SweepFinished));
+        Assert.Single(s.Find(MetricNames.TrialEpoch));
+    }
+
+    [Fact]
     public void EpochReported_RunningTrial_ExportsItsSeriesWithSevenLabels()
     {
         var clock = new ShiftedTimeProvider { Offset = TimeSpan.FromMinutes(-10) };
