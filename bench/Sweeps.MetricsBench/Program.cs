@@ -7,7 +7,7 @@ using Sweeps.Monitoring;
 // The facade holds TRIALS running trials (each with its seven labels and one reported epoch) on
 // nodes of 8 GPU slots; a real HttpClient GETs /metrics REQUESTS times, interleaved with GETs of
 // /healthz (a trivial endpoint on the same Kestrel server: the reference). Prints p50/p99 of both,
-// the in-process Scrape() time (collection + rendering, no HTTP), and a JSON line last.
+// the process's CPU time per pair of requests (server and client), and a JSON line last.
 var options = ParseOptions(args);
 var trials = options.GetValueOrDefault("trials", 500);
 var requests = options.GetValueOrDefault("requests", 200);
@@ -59,22 +59,12 @@ for (var i = 0; i < requests; i++)
 }
 
 var cpuPerPair = (Environment.CpuUsage.TotalTime - cpu0).TotalMilliseconds / requests;
-var scrapeMs = new double[requests];
-for (var i = 0; i < requests; i++)
-{
-    var t0 = Stopwatch.GetTimestamp();
-    metrics.Scrape();
-    scrapeMs[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-}
-
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"metrics: {trials} running trials, {lines} lines, {body.Length / 1024.0:F0} KiB per scrape; {requests} GETs after {warmup} warm-up"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"GET /metrics: p50 {Percentile(metricsMs, 0.5):F2} ms, p99 {Percentile(metricsMs, 0.99):F2} ms"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"GET /healthz (reference, same server): p50 {Percentile(trivialMs, 0.5):F2} ms, p99 {Percentile(trivialMs, 0.99):F2} ms"));
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"Scrape() in process (collect + render, no HTTP): p50 {Percentile(scrapeMs, 0.5):F2} ms, p99 {Percentile(scrapeMs, 0.99):F2} ms"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"process CPU per /metrics + /healthz pair (server and client): {cpuPerPair:F2} ms"));
 Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
@@ -87,7 +77,6 @@ Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
     ["metrics_p99_ms"] = Math.Round(Percentile(metricsMs, 0.99), 3),
     ["healthz_p50_ms"] = Math.Round(Percentile(trivialMs, 0.5), 3),
     ["healthz_p99_ms"] = Math.Round(Percentile(trivialMs, 0.99), 3),
-    ["scrape_p50_ms"] = Math.Round(Percentile(scrapeMs, 0.5), 3),
     ["cpu_per_pair_ms"] = Math.Round(cpuPerPair, 3),
 }));
 return 0;

@@ -277,7 +277,8 @@ public sealed class SweepMetrics : IDisposable
     }
 
     /// <summary>Collects every metric and renders it in the Prometheus text format (UTF-8), as
-    /// <c>/metrics</c> serves it.</summary>
+    /// <c>/metrics</c> serves it. Allocates the returned array (hundreds of KiB with hundreds of
+    /// running trials); the endpoint itself renders into a pooled buffer.</summary>
     /// <returns>The exposition text.</returns>
     public byte[] Scrape() => collector.Collect();
 
