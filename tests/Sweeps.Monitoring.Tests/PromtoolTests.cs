@@ -77,7 +77,7 @@ public sealed class PromtoolTests
     }
 
     [Fact]
-    public void GrafanaProvisioning_DashboardUsesTheProvisionedDatasource()
+    public void GrafanaDashboard_EveryPanel_UsesTheProvisionedDatasource()
     {
         var datasources = (Dictionary<object, object>)new DeserializerBuilder().Build()
             .Deserialize<object>(File.ReadAllText(RepoFiles.GrafanaDatasource))!;
