@@ -4,7 +4,7 @@
 #   ./sweeps.sh setup                 install what is missing (apt), build the native shim and the solution
 #   ./sweeps.sh test                  setup, then every test project; last line "N passed, N failed, N skipped"
 #   ./sweeps.sh run <sweep.yaml> ...  setup, then run a sweep with the CLI
-#   ./sweeps.sh bench <name>          setup, then a benchmark (train-step)
+#   ./sweeps.sh bench <name>          setup, then a benchmark (train-step, metrics)
 #   ./sweeps.sh <command> ...         setup, then any other command of the CLI (version, ...)
 #
 # Environment:
@@ -18,8 +18,10 @@ readonly USER_PWD="$PWD"
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")"
 readonly ROOT="$PWD"
 
-# Debian packages the project needs (chromium: the report tests render report.html headless). Later issues add rabbitmq-server, prometheus here.
-APT_PACKAGES=(libtorch-dev cmake g++ make python3-torch dataset-fashion-mnist chromium)
+# Debian packages the project needs. chromium: the report tests render report.html headless;
+# prometheus: the monitoring tests start the real Prometheus (and promtool) on 127.0.0.1.
+# The cluster issue adds rabbitmq-server here.
+APT_PACKAGES=(libtorch-dev cmake g++ make python3-torch dataset-fashion-mnist chromium prometheus)
 
 export DOTNET_NOLOGO=1
 # .NET sizes its first-generation GC budget from the L3 cache size, and virtual machines often report
@@ -40,7 +42,7 @@ readonly TEST_RESULTS=.artifacts/test-results
 readonly LOG_DIR=.artifacts/logs
 
 # Benchmarks: name -> driver script.
-declare -A BENCHES=([train-step]=bench/run_train_step.sh)
+declare -A BENCHES=([train-step]=bench/run_train_step.sh [metrics]=bench/run_metrics.sh)
 
 usage() {
   cat <<EOF
