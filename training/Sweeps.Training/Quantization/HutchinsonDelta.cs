@@ -27,31 +27,86 @@ public static class HutchinsonDelta
     {
         ArgumentNullException.ThrowIfNull(gradient);
         ArgumentNullException.ThrowIfNull(input);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxSamples);
-        if (!gradient.RequiresGrad)
-        {
-            return 0;
-        }
-
-        var sum = 0.0;
-        var previous = 0.0;
-        for (var i = 1; i <= maxSamples; i++)
-        {
-            using var scope = DisposeScope.Enter();
-            var v = ((Tensor.RandInt(0, 2, input.Shape, generator) * 2) - 1).To(input.Dtype, input.Device);
-            var hv = Autograd.Grad([gradient], [input], [v], retainGraph: true, allowUnused: true)[0];
-            sum += hv is null ? 0 : (hv * v).Sum().ToDouble();
-            var mean = sum / i;
-            if (Math.Abs(mean - previous) / (Math.Abs(previous) + 1e-6) < tolerance)
-            {
-                return mean;
-            }
-
-            previous = mean;
-        }
-
-        return sum / maxSamples;
+        return Traces([gradient], [input], generator, maxSamples, tolerance)[0];
     }
+
+    /// <summary>
+    /// Hutchinson's estimates of the diagonal blocks' traces trace(H_kk) of the joint Hessian of one loss with respect
+    /// to several <paramref name="inputs"/>, all from one Hessian-vector product per sample: with independent
+    /// Rademacher vectors v_k, E[v_k^T (H v)_k] = trace(H_kk), since the cross terms v_k^T H_kj v_j (j != k) have
+    /// mean 0. One sample therefore costs one double-backward pass whatever the number of inputs (instead of one per
+    /// input), at the price of more variance. Each input's running mean stops with EWGS's rule (relative change below
+    /// <paramref name="tolerance"/>) and keeps its value; drawing ends when every input stopped or after
+    /// <paramref name="maxSamples"/>.
+    /// </summary>
+    /// <param name="gradients">dLoss/dInput_k, computed with <c>createGraph: true</c> in one pass (not disposed).</param>
+    /// <param name="inputs">The tensors the gradients are taken with respect to (not disposed).</param>
+    /// <param name="generator">Random source of the Rademacher vectors (CPU); null uses the global generator.</param>
+    /// <param name="maxSamples">Most Rademacher vectors to draw.</param>
+    /// <param name="tolerance">Relative change of a running mean below which that input stops.</param>
+    /// <returns>One estimate per input; 0 for an input whose gradient does not depend on the inputs.</returns>
+    public static double[] Traces(
+        IReadOnlyList<Tensor> gradients, IReadOnlyList<Tensor> inputs, Generator? generator = null, int maxSamples = 50,
+        double tolerance = 1e-3)
+    {
+        ArgumentNullException.ThrowIfNull(gradients);
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxSamples);
+        if (gradients.Count != inputs.Count)
+        {
+            throw new ArgumentException($"{gradients.Count} gradients for {inputs.Count} inputs.", nameof(gradients));
+        }
+
+        var result = new double[inputs.Count];
+        // Inputs whose gradient is constant have a zero Hessian block (and cannot be differentiated again).
+        var live = Enumerable.Range(0, inputs.Count).Where(k => gradients[k].RequiresGrad).ToArray();
+        if (live.Length == 0)
+        {
+            return result;
+        }
+
+        var outputs = live.Select(k => gradients[k]).ToArray();
+        var liveInputs = live.Select(k => inputs[k]).ToArray();
+        var open = new HashSet<int>(live);
+        var sums = new double[inputs.Count];
+        var previous = new double[inputs.Count];
+        var drawn = 0;
+        for (var i = 1; i <= maxSamples && open.Count > 0; i++)
+        {
+            drawn = i;
+            using var scope = DisposeScope.Enter();
+            var vs = liveInputs.Select(x => Rademacher(x, generator)).ToArray();
+            var hvs = Autograd.Grad(outputs, liveInputs, vs, retainGraph: true, allowUnused: true);
+            for (var j = 0; j < live.Length; j++)
+            {
+                var k = live[j];
+                if (!open.Contains(k))
+                {
+                    continue;
+                }
+
+                sums[k] += hvs[j] is { } hv ? (hv * vs[j]).Sum().ToDouble() : 0;
+                var mean = sums[k] / i;
+                if (Math.Abs(mean - previous[k]) / (Math.Abs(previous[k]) + 1e-6) < tolerance)
+                {
+                    result[k] = mean;
+                    open.Remove(k);
+                }
+
+                previous[k] = mean;
+            }
+        }
+
+        foreach (var k in open)
+        {
+            result[k] = sums[k] / drawn;
+        }
+
+        return result;
+    }
+
+    private static Tensor Rademacher(Tensor like, Generator? generator) =>
+        ((Tensor.RandInt(0, 2, like.Shape, generator) * 2) - 1).To(like.Dtype, like.Device);
 
     /// <summary>
     /// Estimates delta for each quantizer: for each batch, <paramref name="loss"/>(batch) is evaluated with the
@@ -94,22 +149,19 @@ public static class HutchinsonDelta
 
                 var inputs = reached.Select(c => c.Captured!).ToArray();
                 var grads = Autograd.Grad([value], inputs, retainGraph: true, createGraph: true, allowUnused: true);
-                for (var k = 0; k < reached.Count; k++)
+                // Quantizers whose gradient is missing or flat contribute 0 for this batch.
+                var live = Enumerable.Range(0, reached.Count)
+                    .Where(k => grads[k] is { } g && g.Std().ToDouble() > 0)
+                    .ToList();
+                if (live.Count > 0)
                 {
-                    var g = grads[k];
-                    if (g is null)
+                    var traces = Traces(
+                        live.Select(k => grads[k]!).ToArray(), live.Select(k => inputs[k]).ToArray(), generator, maxSamples, tolerance);
+                    for (var j = 0; j < live.Count; j++)
                     {
-                        continue;
+                        var k = live[j];
+                        sums[reached[k].i] += traces[j] / inputs[k].NumElements / (3 * grads[k]!.Std().ToDouble());
                     }
-
-                    var sd = g.Std().ToDouble();
-                    if (!(sd > 0))
-                    {
-                        continue;
-                    }
-
-                    var trace = Trace(g, inputs[k], generator, maxSamples, tolerance);
-                    sums[reached[k].i] += trace / inputs[k].NumElements / (3 * sd);
                 }
 
                 foreach (var q in quantizers)
