@@ -40,6 +40,7 @@ public static class MethodRegistry
             }
         }
 
-        throw new ArgumentException($"unknown method '{name}'; known methods: {string.Join(", ", Names)}", nameof(name));
+        // No parameter name: the message is shown to users as it is.
+        throw new ArgumentException($"unknown method '{name}'; known methods: {string.Join(", ", Names)}");
     }
 }
