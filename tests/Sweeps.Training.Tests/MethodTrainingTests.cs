@@ -61,6 +61,25 @@ public sealed class MethodTrainingTests(TinyTeacherFixture teacher) : IClassFixt
         }
     }
 
+    [Theory]
+    [InlineData("sqakd")] // label-free batches through the Hutchinson estimate
+    [InlineData("cr")] // two views; the mean teacher starts inside the estimate's first loss
+    public void Run_NewMethodWithEwgsDeltaUpdate_EstimatesDeltasThroughTheMethodsLoss(string method)
+    {
+        using var dir = new TempDirectory();
+        var options = Options(dir.Path, method, epochs: 1, trainLimit: 16) with { EwgsDeltaUpdate = true };
+
+        var result = TrainerTestData.Trainer(options, () => CheapDeltaMethod.Wrap(method)).Run();
+
+        Assert.Equal("completed", result.Status);
+        Assert.Equal("hutchinson", result.EwgsDelta);
+        var m = Assert.Single(TrainerTestData.MetricsLines(dir.Path));
+        Assert.True(m.GetProperty("ewgs_delta_updated").GetBoolean());
+        var delta = m.GetProperty("ewgs_mean_delta").GetDouble();
+        Assert.True(double.IsFinite(delta) && delta > 0, $"mean delta {delta}");
+        Assert.All(m.GetProperty("loss_terms").EnumerateObject(), t => Assert.True(double.IsFinite(t.Value.GetDouble())));
+    }
+
     [Fact]
     public void Run_SqakdWithRandomLabels_SameTrajectoryAsWithRealLabels()
     {
