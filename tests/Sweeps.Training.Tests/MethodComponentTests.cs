@@ -146,6 +146,10 @@ public sealed class MethodComponentTests
         Assert.Equal(0.1, fpq.Perturbation!.Sigma);
         Assert.Equal(0.5, fpq.Perturbation.Probability);
         Assert.Same(generator, fpq.Perturbation.Generator);
+
+        // Disposing the method takes the perturbation (which refers to the run's generator) off the layers.
+        fpq.Dispose();
+        Assert.All(layers, l => Assert.Null(l.InputPerturbation));
     }
 
     [Fact]

@@ -46,7 +46,7 @@ public sealed class ExponentialMovingAverage
             (statistic ? _averaged : _copied).Add((name, tensor, matched));
         }
 
-        if (_averaged.Count != parameters.Count + buffers.Count - _copied.Count)
+        if (_averaged.Count + _copied.Count != parameters.Count + buffers.Count)
         {
             throw new ArgumentException("the source has entries the average lacks", nameof(average));
         }

@@ -28,6 +28,8 @@ public sealed class FpqMethod : LabeledMethod
     /// <summary>The probability that a layer's input is perturbed in a step.</summary>
     public const double PerturbationProbability = 0.5;
 
+    private readonly List<IQuantizedLayer> _layers = [];
+
     /// <summary>The installed perturbation, once <see cref="Initialize"/> has run.</summary>
     public FeaturePerturbation? Perturbation { get; private set; }
 
@@ -52,10 +54,12 @@ public sealed class FpqMethod : LabeledMethod
     public override void Initialize(MethodSetup setup)
     {
         ArgumentNullException.ThrowIfNull(setup);
+        Uninstall();
         Perturbation = new FeaturePerturbation(Sigma, PerturbationProbability, setup.Generator);
         foreach (var layer in setup.Student.Modules().OfType<IQuantizedLayer>())
         {
             layer.InputPerturbation = Perturbation;
+            _layers.Add(layer);
         }
     }
 
@@ -76,5 +80,26 @@ public sealed class FpqMethod : LabeledMethod
         var ce = Functional.CrossEntropy(output.Logits, step.Labels);
         var csd = ChannelStandardization.Loss(output.StageOutputs, teacherStages);
         return new StepLoss([new LossTerm("ce", ce), new LossTerm("csd", csd)], output.Logits);
+    }
+
+    /// <summary>Removes the perturbation from the student's layers (it refers to the run's generator).</summary>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Uninstall();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private void Uninstall()
+    {
+        foreach (var layer in _layers.Where(l => ReferenceEquals(l.InputPerturbation, Perturbation)))
+        {
+            layer.InputPerturbation = null;
+        }
+
+        _layers.Clear();
     }
 }
