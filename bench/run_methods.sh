@@ -14,7 +14,7 @@
 #   OUT       output folder (runs/methods); one subfolder per run: <method>-<bits>
 #   MODEL, DATASET, DATA_DIR   when the teacher has no final.json (resnet20, fashion-mnist, none)
 #   SEED (0), THREADS (nproc), DEVICE (cpu), EXTRA_ARGS (more `sweeps train` arguments, e.g. --no-ewgs-delta)
-# Relative paths are taken from the folder `./sweeps.sh` was started in.
+# Relative paths are taken from the folder `./sweeps.sh` was started in. Exit status 1 when a run failed.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
 ROOT=$PWD
@@ -59,6 +59,7 @@ mkdir -p "$OUT"
 echo "methods: $MODEL on $DATASET from teacher $TEACHER; methods [$METHODS], bits [$BITS], $EPOCHS epoch(s)${LIMIT:+, first $LIMIT training samples}, seed $SEED, $THREADS threads, $DEVICE"
 echo "output: $OUT"
 runs=()
+failed=0
 for method in $METHODS; do
   for bits in $BITS; do
     dir=$OUT/$method-$bits
@@ -77,7 +78,10 @@ for method in $METHODS; do
     [[ -n ${EXTRA_ARGS:-} ]] && args+=($EXTRA_ARGS)
     rc=0
     dotnet "$CLI_DLL" "${args[@]}" 2>&1 | tee -a "$dir/train.log" || rc=$?
-    [[ $rc -eq 0 ]] || echo "== $method $bits: FAILED (exit $rc); see $dir/train.log and $dir/final.json"
+    if [[ $rc -ne 0 ]]; then
+      failed=$((failed + 1))
+      echo "== $method $bits: FAILED (exit $rc); see $dir/train.log and $dir/final.json"
+    fi
   done
 done
 
@@ -104,7 +108,8 @@ def row(method, bits, folder):
                     epochs.append(json.loads(line))
                 except json.JSONDecodeError:
                     pass
-    status = final.get("status", "not run" if not epochs else "unfinished")
+    started = os.path.isdir(folder) and len(os.listdir(folder)) > 0
+    status = final.get("status", "unfinished" if started else "not run")
     top1 = [e["test_top1"] for e in epochs]
     last = final.get("last_test_top1", top1[-1] if top1 else None)
     best = final.get("best_test_top1", max(top1) if top1 else None)
@@ -124,3 +129,7 @@ for spec in sys.argv[2:]:
 print()
 print("\\* our reconstruction from the paper's abstract and its parent methods (no public code exists); see README, Methods.")
 PY
+if [[ $failed -gt 0 ]]; then
+  echo "run_methods.sh: $failed run(s) failed (status in the table); start the benchmark again to retry them" >&2
+  exit 1
+fi
