@@ -14,10 +14,8 @@ internal static class TrainCommand
     /// <summary>Exit code of a trial that failed (bad input, NaN loss, missing data).</summary>
     internal const int Failed = 1;
 
-    private static readonly string MethodsHelp =
-        "Method: " + string.Join(", ", MethodRegistry.Names) + ". Each runs its one documented recipe "
-        + "(METHODS.md). MEC-Quant, FPQ and CR, when available, are our reconstructions from the papers' "
-        + "abstracts and their parent methods, not the authors' code.";
+    /// <summary>The <c>--method</c> help, generated from the method registry.</summary>
+    internal static readonly string MethodsHelp = BuildMethodsHelp();
 
     /// <summary>Builds the command.</summary>
     internal static Command Create()
@@ -116,6 +114,22 @@ internal static class TrainCommand
             error.WriteLine($"error: {ex.Message}");
             return Failed;
         }
+    }
+
+    private static string BuildMethodsHelp()
+    {
+        var methods = MethodRegistry.Descriptions;
+        var reconstructions = methods.Where(m => m.IsReconstruction).Select(m => m.Name).ToList();
+        var lines = new List<string> { "Method, one of: " + string.Join(", ", methods.Select(m => m.Name)) + "." };
+        lines.AddRange(methods.Select(m => $"  {m.Name}: {m.Summary}."));
+        lines.Add("Each runs its one documented recipe (METHODS.md).");
+        if (reconstructions.Count > 0)
+        {
+            lines.Add(string.Join(", ", reconstructions) + " are our reconstructions from the papers' abstracts and their parent "
+                + "methods (no public code exists), not the authors' implementations.");
+        }
+
+        return string.Join(Environment.NewLine, lines);
     }
 
     private static QuantizerKind ParseQuantizer(string text) => text.ToLowerInvariant() switch

@@ -58,8 +58,7 @@ public sealed class TrainCommandTests : IDisposable
         var (code, _, stderr) = Invoke("train", "--method", "nope", "--dataset", "synthetic", "--epochs", "1", "--out", _dir);
         Assert.Equal(TrainCommand.Failed, code);
         Assert.Contains("nope", stderr, StringComparison.Ordinal);
-        Assert.Contains("fp", stderr, StringComparison.Ordinal);
-        Assert.Contains("qat", stderr, StringComparison.Ordinal);
+        Assert.Contains("known methods: fp, qat, sqakd, mec-quant, fpq, cr", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -72,11 +71,17 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
-    public void TrainHelp_SaysWhichMethodsAreReconstructions()
+    public void TrainHelp_ListsEveryRegisteredMethodAndSaysWhichAreReconstructions()
     {
         var (_, stdout, _) = Invoke("train", "--help");
-        Assert.Contains("reconstructions", stdout, StringComparison.Ordinal);
-        Assert.Contains("fp, qat", stdout, StringComparison.Ordinal);
+        Assert.Contains("one of: " + string.Join(", ", Sweeps.Training.Methods.MethodRegistry.Names), stdout, StringComparison.Ordinal);
+        foreach (var method in Sweeps.Training.Methods.MethodRegistry.Descriptions)
+        {
+            Assert.Contains($"{method.Name}: {method.Summary}", stdout, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("mec-quant, fpq, cr are our reconstructions from the papers' abstracts", stdout, StringComparison.Ordinal);
+        Assert.Contains("sqakd: label-free", stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public sealed class MethodRegistryTests
         var e = Assert.Throws<ArgumentException>(() => MethodRegistry.Create("sqakd-typo"));
 
         Assert.Contains("unknown method 'sqakd-typo'", e.Message, StringComparison.Ordinal);
-        Assert.Contains("known methods: fp, qat", e.Message, StringComparison.Ordinal);
+        Assert.Contains("known methods: fp, qat, sqakd, mec-quant, fpq, cr", e.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => new Trainer(TrainerTestData.Options("unused", "nope", 1)));
     }
 
@@ -23,7 +23,7 @@ public sealed class MethodRegistryTests
         using var fp = MethodRegistry.Create("fp");
         using var qat = MethodRegistry.Create("qat");
 
-        Assert.Equal(["fp", "qat"], MethodRegistry.Names);
+        Assert.Equal(["fp", "qat", "sqakd", "mec-quant", "fpq", "cr"], MethodRegistry.Names);
         Assert.Equal(new Recipe
         {
             Optimizer = OptimizerKind.Sgd, LearningRate = 0.05, WeightDecay = 5e-4, Momentum = 0.9, Nesterov = true, BatchSize = 256,
@@ -40,6 +40,38 @@ public sealed class MethodRegistryTests
         Assert.False(qat.Requirements.FrozenTeacher);
         Assert.Equal(10, qat.Recipe.EwgsDeltaInterval);
         Assert.Equal(3, qat.Recipe.EwgsDeltaBatches);
+    }
+
+    [Theory]
+    [InlineData("sqakd", MethodInput.Unlabeled, true, false)]
+    [InlineData("mec-quant", MethodInput.Labeled, false, true)]
+    [InlineData("fpq", MethodInput.Labeled, true, true)]
+    [InlineData("cr", MethodInput.TwoView, false, true)]
+    public void Create_NewMethods_StudentsOfTheTeacherWithTheStudentRecipe(string name, MethodInput input, bool frozenTeacher, bool reconstruction)
+    {
+        using var method = MethodRegistry.Create(name);
+
+        Assert.Equal(name, method.Name);
+        Assert.Equal(input, method.Input);
+        Assert.True(method.Requirements.QuantizedStudent);
+        Assert.True(method.Requirements.StudentFromTeacher);
+        Assert.Equal(frozenTeacher, method.Requirements.FrozenTeacher);
+        Assert.Equal(reconstruction, method.IsReconstruction);
+        Assert.Equal(reconstruction, method.Summary.StartsWith("reconstruction:", StringComparison.Ordinal));
+        var expected = name == "mec-quant" ? Recipe.QuantizedStudent with { MethodLearningRate = 1e-3 } : Recipe.QuantizedStudent;
+        Assert.Equal(expected, method.Recipe);
+        Assert.Equal(OptimizerKind.Adam, method.Recipe.Optimizer);
+        Assert.Equal(1e-3, method.Recipe.LearningRate);
+        Assert.Equal(1e-5, method.Recipe.QuantizerLearningRate);
+        Assert.Empty(method.ExtraParameters);
+    }
+
+    [Fact]
+    public void Descriptions_EveryMethod_NamesTheReconstructionsAndTheLossTerms()
+    {
+        Assert.Equal(MethodRegistry.Names, MethodRegistry.Descriptions.Select(d => d.Name));
+        Assert.Equal(["mec-quant", "fpq", "cr"], MethodRegistry.Descriptions.Where(d => d.IsReconstruction).Select(d => d.Name));
+        Assert.All(MethodRegistry.Descriptions, d => Assert.Contains("loss terms: ", d.Summary, StringComparison.Ordinal));
     }
 
     [Fact]

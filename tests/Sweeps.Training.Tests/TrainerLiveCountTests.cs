@@ -6,20 +6,30 @@ namespace Sweeps.Training.Tests;
 /// <summary>The trainer leaks no tensors: every step leaves the live count where the previous one left it, and a whole
 /// run (checkpoints and evaluation included) returns to the count before it.</summary>
 [Collection(LiveTensorCollection.Name)]
-public sealed class TrainerLiveCountTests
+public sealed class TrainerLiveCountTests(TinyTeacherFixture teacher) : IClassFixture<TinyTeacherFixture>
 {
-    [Fact]
-    public void Run_TrainingSteps_LeaveLiveCountUnchanged()
+    [Theory]
+    [InlineData("fp")]
+    [InlineData("qat")]
+    [InlineData("sqakd")]
+    [InlineData("mec-quant")]
+    [InlineData("fpq")]
+    [InlineData("cr")]
+    public void Run_TrainingSteps_LeaveLiveCountUnchanged(string method)
     {
         using var dir = new TempDirectory();
         var counts = new List<(long Managed, long Native)>();
-        var options = TrainerTestData.Options(dir.Path, "fp", epochs: 2, trainLimit: 48) with { Prefetch = 0 };
+        var options = TrainerTestData.Options(dir.Path, method, epochs: 2, trainLimit: 48) with
+        {
+            Prefetch = 0, TeacherCheckpoint = teacher.ModelPath, EwgsDeltaUpdate = false,
+        };
         var before = (Tensor.LiveCount, Sweeps.Torch.Torch.LiveNativeTensors);
 
         TrainerTestData.Trainer(options, new TrainingCallbacks { Step = _ => counts.Add((Tensor.LiveCount, Sweeps.Torch.Torch.LiveNativeTensors)) }).Run();
 
         Assert.Equal(6, counts.Count);
-        // The first step creates the momentum buffers (inside the optimizer, not Tensor objects); later steps add nothing.
+        // The first step creates the optimizer's state (inside the optimizer, not Tensor objects) and initialises the
+        // quantizers; later steps add nothing.
         Assert.All(counts.Skip(1), c => Assert.Equal(counts[1], c));
         Assert.Equal(before, (Tensor.LiveCount, Sweeps.Torch.Torch.LiveNativeTensors));
     }

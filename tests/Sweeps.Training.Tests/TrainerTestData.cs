@@ -60,6 +60,8 @@ internal static class TrainerTestData
 
         public override string Name => _qat.Name;
 
+        public override string Summary => _qat.Summary;
+
         public override Recipe Recipe => _qat.Recipe with { EwgsDeltaBatches = 1, EwgsHutchinsonSamples = 1 };
 
         public override MethodRequirements Requirements => _qat.Requirements;

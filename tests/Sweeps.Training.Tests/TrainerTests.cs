@@ -248,6 +248,8 @@ public sealed class TrainerTests(TeacherFixture teacher) : IClassFixture<Teacher
 
         public override string Name => "nan-test";
 
+        public override string Summary => "fp plus a penalty that turns NaN";
+
         public override Recipe Recipe => _fp.Recipe;
 
         public override MethodRequirements Requirements => MethodRequirements.FullPrecision;
@@ -268,6 +270,8 @@ public sealed class TrainerTests(TeacherFixture teacher) : IClassFixture<Teacher
         public List<long> BatchSizes { get; } = [];
 
         public override string Name => "label-free-test";
+
+        public override string Summary => "pulls logits towards zero without labels";
 
         public override Recipe Recipe { get; } = new() { Optimizer = OptimizerKind.Sgd, LearningRate = 0.01, WeightDecay = 0 };
 

@@ -16,6 +16,9 @@ public sealed class FullPrecisionMethod : LabeledMethod
     public override string Name => MethodName;
 
     /// <inheritdoc/>
+    public override string Summary => "the full-precision teacher: from random initialisation, cross-entropy with labels (loss terms: ce)";
+
+    /// <inheritdoc/>
     public override Recipe Recipe { get; } = new()
     {
         Optimizer = OptimizerKind.Sgd,

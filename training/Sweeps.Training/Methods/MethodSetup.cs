@@ -12,5 +12,15 @@ namespace Sweeps.Training.Methods;
 /// <param name="Epochs">Epochs of the run.</param>
 /// <param name="StepsPerEpoch">Optimizer steps per epoch.</param>
 /// <param name="Generator">The run's checkpointed random source (owned by the trainer).</param>
+/// <param name="CreateStudentModel">Creates a new model of the student's architecture with the student's layers
+/// (same quantizer kind and bit-widths), on the CPU, with throw-away initial weights and uninitialised quantizers, in
+/// training mode; the caller owns it (e.g. CR's EMA teacher). It does not draw from <paramref name="Generator"/>.</param>
 public sealed record MethodSetup(
-    ClassifierModel Student, ClassifierModel? Teacher, Device Device, int ClassCount, int Epochs, int StepsPerEpoch, Generator Generator);
+    ClassifierModel Student,
+    ClassifierModel? Teacher,
+    Device Device,
+    int ClassCount,
+    int Epochs,
+    int StepsPerEpoch,
+    Generator Generator,
+    Func<ClassifierModel> CreateStudentModel);

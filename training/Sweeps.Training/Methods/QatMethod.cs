@@ -16,15 +16,10 @@ public sealed class QatMethod : LabeledMethod
     public override string Name => MethodName;
 
     /// <inheritdoc/>
-    public override Recipe Recipe { get; } = new()
-    {
-        Optimizer = OptimizerKind.Adam,
-        LearningRate = 1e-3,
-        WeightDecay = 1e-4,
-        QuantizerLearningRate = 1e-5,
-        QuantizerWeightDecay = 0,
-        BatchSize = 256,
-    };
+    public override Recipe Recipe => Recipe.QuantizedStudent;
+
+    /// <inheritdoc/>
+    public override string Summary => "plain quantization-aware training: the quantized student of the teacher, cross-entropy with labels (loss terms: ce)";
 
     /// <inheritdoc/>
     public override MethodRequirements Requirements => MethodRequirements.QuantizedFromTeacher;

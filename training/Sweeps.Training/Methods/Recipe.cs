@@ -7,6 +7,21 @@ namespace Sweeps.Training.Methods;
 /// </summary>
 public sealed record Recipe
 {
+    /// <summary>
+    /// The students' recipe (METHODS.md, from SQAKD's CIFAR recipe): Adam; weights lr 1e-3 with weight decay 1e-4;
+    /// quantizer parameters lr 1e-5 without weight decay; cosine to 0; batch 256. qat, SQAKD, MEC-Quant, FPQ and CR use
+    /// it (MEC-Quant adds its gate's learning rate).
+    /// </summary>
+    public static Recipe QuantizedStudent { get; } = new()
+    {
+        Optimizer = OptimizerKind.Adam,
+        LearningRate = 1e-3,
+        WeightDecay = 1e-4,
+        QuantizerLearningRate = 1e-5,
+        QuantizerWeightDecay = 0,
+        BatchSize = 256,
+    };
+
     /// <summary>The optimizer.</summary>
     public required OptimizerKind Optimizer { get; init; }
 

@@ -25,6 +25,13 @@ public abstract class TrainingMethod : IDisposable
     /// <summary>The registry name (e.g. <c>fp</c>, <c>qat</c>).</summary>
     public abstract string Name { get; }
 
+    /// <summary>One line for help texts: what the method trains and with which loss (e.g. "plain QAT: cross-entropy").</summary>
+    public abstract string Summary { get; }
+
+    /// <summary>Whether the method is our reconstruction from a paper's abstract and its parent methods (no public code
+    /// exists), rather than an implementation of a paper's published method or code. Default false.</summary>
+    public virtual bool IsReconstruction => false;
+
     /// <summary>The method's one recipe.</summary>
     public abstract Recipe Recipe { get; }
 

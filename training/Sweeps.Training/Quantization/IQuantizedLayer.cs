@@ -11,4 +11,8 @@ public interface IQuantizedLayer : IDisposable
 
     /// <summary>The input quantizer (child <c>input_quantizer</c>), or null when inputs stay full precision.</summary>
     Quantizer? InputQuantizer { get; }
+
+    /// <summary>Applied to the layer's input before its quantizer, in training mode only; null (the default) for none.
+    /// The layer does not own it.</summary>
+    IInputPerturbation? InputPerturbation { get; set; }
 }

@@ -40,12 +40,17 @@ public class QuantConv2d : Conv2d, IQuantizedLayer
     /// <inheritdoc/>
     public Quantizer? InputQuantizer { get; }
 
-    /// <summary>Convolves quantize(input) with quantize(weight), plus the full-precision bias.</summary>
+    /// <inheritdoc/>
+    public IInputPerturbation? InputPerturbation { get; set; }
+
+    /// <summary>Convolves quantize(input) with quantize(weight), plus the full-precision bias (in training mode the input
+    /// is first perturbed by <see cref="InputPerturbation"/>, if set).</summary>
     public override Tensor Forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
         using var scope = DisposeScope.Enter();
-        var x = InputQuantizer?.Forward(input) ?? input;
+        var x = IsTraining && InputPerturbation is { } perturbation ? perturbation.Perturb(input) : input;
+        x = InputQuantizer?.Forward(x) ?? x;
         var w = WeightQuantizer?.Forward(Weight) ?? Weight;
         return scope.MoveToOuter(Functional.Conv2d(x, w, Bias, (Stride, Stride), (Padding, Padding), groups: Groups));
     }

@@ -35,12 +35,17 @@ public class QuantLinear : Linear, IQuantizedLayer
     /// <inheritdoc/>
     public Quantizer? InputQuantizer { get; }
 
-    /// <summary>quantize(input) quantize(weight)^T + bias.</summary>
+    /// <inheritdoc/>
+    public IInputPerturbation? InputPerturbation { get; set; }
+
+    /// <summary>quantize(input) quantize(weight)^T + bias (in training mode the input is first perturbed by
+    /// <see cref="InputPerturbation"/>, if set).</summary>
     public override Tensor Forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
         using var scope = DisposeScope.Enter();
-        var x = InputQuantizer?.Forward(input) ?? input;
+        var x = IsTraining && InputPerturbation is { } perturbation ? perturbation.Perturb(input) : input;
+        x = InputQuantizer?.Forward(x) ?? x;
         var w = WeightQuantizer?.Forward(Weight) ?? Weight;
         return scope.MoveToOuter(Functional.Linear(x, w, Bias));
     }

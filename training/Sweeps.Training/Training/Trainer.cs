@@ -152,7 +152,14 @@ public sealed class Trainer
             throw new InvalidOperationException($"the dataset '{o.Dataset}' has no training batch or no test sample");
         }
 
-        method.Initialize(new MethodSetup(student, teacher, o.Device, train.ClassCount, o.Epochs, stepsPerEpoch, generator));
+        ClassifierModel CreateStudentModel()
+        {
+            // Its weights are overwritten by the caller: a throw-away generator keeps the run's random streams untouched.
+            using var scratch = new Generator(0);
+            return ModelRegistry.Create(o.Model, train.Channels, train.ClassCount, factory, scratch);
+        }
+
+        method.Initialize(new MethodSetup(student, teacher, o.Device, train.ClassCount, o.Epochs, stepsPerEpoch, generator, CreateStudentModel));
         var (groupNames, groups) = Groups(student, method, recipe);
         using var optimizer = CreateOptimizer(recipe, groups);
         var scheduler = new LearningRateScheduler(optimizer, CosineSchedule.Instance, (long)o.Epochs * stepsPerEpoch);
