@@ -103,8 +103,8 @@ public static partial class SweepFile
             var dataDir = Scalar("data_dir", required: false);
             CheckDataDirectory(dataset, dataDir);
 
-            var models = List("models", ModelRegistry.Names, "model");
-            var methods = List("methods", MethodRegistry.Names, "method");
+            var methods = List("methods", MethodRegistry.Names, "method", required: !_values.ContainsKey(SleepTrialsKey));
+            var models = List("models", ModelRegistry.Names, "model", required: methods.Count > 0);
             var sleep = SleepTrials();
             if (methods.Count == 0 && sleep.Count == 0)
             {
@@ -241,9 +241,9 @@ public static partial class SweepFile
             return items;
         }
 
-        private List<string> List(string key, IReadOnlyList<string> known, string what)
+        private List<string> List(string key, IReadOnlyList<string> known, string what, bool required)
         {
-            var items = Sequence(key, required: key != "models" || _values.ContainsKey("methods") || !_values.ContainsKey(SleepTrialsKey));
+            var items = Sequence(key, required);
             foreach (var (value, node) in items)
             {
                 if (!known.Contains(value))
