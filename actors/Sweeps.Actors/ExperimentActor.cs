@@ -36,8 +36,24 @@ public sealed class ExperimentActor(ExperimentWorker worker) : IConsumer<RunTria
             return;
         }
 
-        var slot = await worker.AcquireAsync(worker.Stopping).ConfigureAwait(false);
+        DeviceSlot slot;
+        try
+        {
+            slot = await worker.AcquireAsync(worker.Stopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (worker.Stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        if (worker.Stopping.IsCancellationRequested)
+        {
+            worker.Release(slot);
+            return;
+        }
+
         var sequence = 0;
+        var released = false;
         try
         {
             await context.Publish(new TrialStarted(m.Trial.Id, m.Attempt, ++sequence, DateTimeOffset.UtcNow, worker.Node, slot.Device)).ConfigureAwait(false);
@@ -61,12 +77,18 @@ public sealed class ExperimentActor(ExperimentWorker worker) : IConsumer<RunTria
                 last = new TrialFailed(m.Trial.Id, m.Attempt, ++sequence, DateTimeOffset.UtcNow, ex.Message);
             }
 
+            // The slot is free before the last event goes out: a waiting delivery starts on it at once.
             SlotChanged(slot, busy: false, m.Trial.Id);
+            released = true;
+            worker.Release(slot);
             await context.Publish(last, last.GetType(), CancellationToken.None).ConfigureAwait(false);
         }
         finally
         {
-            worker.Release(slot);
+            if (!released)
+            {
+                worker.Release(slot);
+            }
         }
     }
 

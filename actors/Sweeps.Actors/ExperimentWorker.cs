@@ -6,8 +6,10 @@ namespace Sweeps.Actors;
 
 /// <summary>
 /// The experiment actors' side of one process: its device slots, its observer and its cancellation. Experiment actors
-/// (one per <see cref="RunTrial"/> delivery) take a free slot for the trial's duration; the transport's concurrency
-/// limit must equal <see cref="SlotCount"/> so that a delivery always finds one. Consumes <see cref="CancelSweep"/>.
+/// (one per <see cref="RunTrial"/> delivery) take a free slot for the trial's duration. The transport's concurrency
+/// limit should be <see cref="DeliveryLimit"/>: deliveries beyond the slots wait for one and start the moment it
+/// frees, so the transport's own delivery time is not on the path from one trial to the next. Consumes
+/// <see cref="CancelSweep"/>.
 /// </summary>
 public sealed class ExperimentWorker : IConsumer<CancelSweep>, IDisposable
 {
@@ -35,6 +37,9 @@ public sealed class ExperimentWorker : IConsumer<CancelSweep>, IDisposable
 
     /// <summary>Number of slots: trials this worker runs at the same time.</summary>
     public int SlotCount => Slots.Count;
+
+    /// <summary>Deliveries to take at the same time: twice the slots (see the class remarks).</summary>
+    public int DeliveryLimit => 2 * Slots.Count;
 
     /// <summary>Told about slots and steps.</summary>
     public ISweepObserver Observer { get; }

@@ -82,8 +82,8 @@ public static class EmbeddedSweepHost
         {
             cfg.ReceiveEndpoint(TrialsQueue, e =>
             {
-                e.PrefetchCount = slots.Count;
-                e.ConcurrentMessageLimit = slots.Count;
+                e.PrefetchCount = worker.DeliveryLimit;
+                e.ConcurrentMessageLimit = worker.DeliveryLimit;
                 e.Consumer(() => new ExperimentActor(worker));
             });
             cfg.ReceiveEndpoint("coordinator", e =>
