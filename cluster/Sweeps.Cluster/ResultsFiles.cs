@@ -128,7 +128,13 @@ public static class ResultsFiles
             case long l: w.WriteNumberValue(l); break;
             case double d: w.WriteNumberValue(d); break;
             case DateTimeOffset t: w.WriteStringValue(Timestamp(t)); break;
-            case RawJson raw: w.WriteRawValue(raw.Text); break;
+            case RawJson raw:
+                using (var doc = JsonDocument.Parse(raw.Text))
+                {
+                    doc.RootElement.WriteTo(w);
+                }
+
+                break;
             default: throw new ArgumentException($"no JSON form for {value.GetType()}", nameof(value));
         }
     }
