@@ -128,6 +128,30 @@ public sealed class EmbeddedSweepHostTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_TeacherFailsLoadingItsData_SweepFailedWithReasonAndStudentsNotRun()
+    {
+        // Planned directly (the sweep file check would refuse the missing folder): the real actor and trainer fail
+        // the teacher at its dataset; the sweep goes on and ends failed, the students never start.
+        var definition = new SweepDefinition
+        {
+            Name = "broken", Dataset = "mnist", DataDirectory = Path.Combine(_dir, "no-such-folder"), Models = ["resnet20"], Methods = ["fp", "qat"],
+            Bits = ["W4A4"], Seeds = [0], TeacherEpochs = 1, StudentEpochs = 1, Devices = ["cpu"], SleepTrials = 2, SleepMilliseconds = 1,
+        };
+        var options = Options(0, 0, 1) with { Definition = definition };
+        var result = await EmbeddedSweepHost.RunAsync(options, null, CancellationToken.None);
+
+        Assert.Equal("failed", result.Status);
+        var teacher = result.State.Trials["resnet20-mnist-fp-s0"];
+        Assert.Equal(TrialStatus.Failed, teacher.Status);
+        Assert.Contains("no-such-folder", teacher.Error, StringComparison.Ordinal);
+        Assert.Equal((TrialStatus.Pending, 0), (result.State.Trials["resnet20-mnist-qat-W4A4-s0"].Status, result.State.Trials["resnet20-mnist-qat-W4A4-s0"].Attempts));
+        Assert.Equal(2, result.State.InOrder.Count(t => t.Spec.Kind == TrialKind.Sleep && t.Status == TrialStatus.Completed));
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "results.json")));
+        var row = doc.RootElement.GetProperty("trials")[0];
+        Assert.Equal(("failed", teacher.Error), (row.GetProperty("status").GetString(), row.GetProperty("error").GetString()));
+    }
+
+    [Fact]
     public async Task RunAsync_OutputOfAnotherSweep_Refused()
     {
         await EmbeddedSweepHost.RunAsync(Options(1, 1, 1), null, CancellationToken.None);
