@@ -48,7 +48,14 @@ internal static class RunCommand
         }
 
         var outDir = Path.GetFullPath(outputDirectory ?? Path.Combine("runs", definition.Name));
-        var devices = definition.Devices ?? LibTorch.LocalDevices().Select(d => d.ToString()).ToList();
+        var local = LibTorch.LocalDevices().Select(d => d.ToString()).ToList();
+        var devices = definition.Devices ?? local;
+        if (devices.FirstOrDefault(d => !local.Contains(d)) is { } missing)
+        {
+            await error.WriteLineAsync($"error: {path}: devices: '{missing}' is not a device of this machine (it has: {string.Join(", ", local)})").ConfigureAwait(false);
+            return BadInput;
+        }
+
         var plan = SweepPlanner.Plan(definition);
         await output.WriteLineAsync($"sweep {definition.Name}: {plan.Count} trials on {string.Join(", ", devices)} ({definition.TrialsPerDevice} per device); output {outDir}").ConfigureAwait(false);
 

@@ -19,6 +19,17 @@ public sealed class SweepCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_DeviceThisMachineLacks_ExitsOneNamingIt()
+    {
+        var file = Path.Combine(_dir, "gpu.yaml");
+        File.WriteAllText(file, "name: gpu\ndataset: synthetic\nmodels: [resnet20]\nmethods: [fp]\nepochs: 1\ndevices: [cuda:7]\n");
+        var error = new StringWriter();
+        Assert.Equal(RunCommand.BadInput, await RunCommand.RunAsync(file, Path.Combine(_dir, "out"), new StringWriter(), error));
+        Assert.Contains($"{file}: devices: 'cuda:7' is not a device of this machine", error.ToString(), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "out")));
+    }
+
+    [Fact]
     public async Task RunStatusCancel_SleepingSweep_RunCompletesStatusListsCancelSaysNotRunning()
     {
         var file = Path.Combine(_dir, "s.yaml");
