@@ -5,10 +5,18 @@ using Sweeps.Bench;
 using Sweeps.Torch;
 using Sweeps.Torch.Optim;
 
+// ./sweeps.sh bench orchestration runs this through bench/run_orchestration.sh.
+if (args.Length > 0 && args[0] == "orchestration")
+{
+    var o = ParseOptions(args.AsSpan(1));
+    return await OrchestrationBench.RunAsync(o.GetValueOrDefault("trials", 400), o.GetValueOrDefault("ms", 50), o.GetValueOrDefault("slots", 8), o.GetValueOrDefault("warmup", 40));
+}
+
 // ./sweeps.sh bench train-step runs this (through bench/run_train_step.sh) interleaved with bench/train_step.py.
 if (args.Length == 0 || args[0] != "train-step")
 {
     Console.Error.WriteLine("usage: Sweeps.Bench train-step [--steps N] [--warmup W] [--threads T] [--batch B] [--rss-growth]");
+    Console.Error.WriteLine("       Sweeps.Bench orchestration [--trials N] [--ms M] [--slots S] [--warmup W]");
     return 2;
 }
 

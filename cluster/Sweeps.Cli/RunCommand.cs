@@ -1,39 +1,132 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
+using Sweeps.Actors.Planning;
+using Sweeps.Actors.State;
+using Sweeps.Actors.Storage;
+using Sweeps.Cluster;
+using LibTorch = Sweeps.Torch.Torch;
 
 namespace Sweeps.Cli;
 
-/// <summary><c>sweeps run &lt;sweep.yaml&gt;</c>: runs a sweep file (the runner comes in a later issue).</summary>
+/// <summary><c>sweeps run &lt;sweep.yaml&gt; [--out DIR]</c>: runs (or continues) a sweep in this process.</summary>
 internal static class RunCommand
 {
-    /// <summary>Exit code while sweep running is not implemented.</summary>
-    internal const int NotImplemented = 2;
+    /// <summary>Exit code for a sweep file that is missing or invalid, or an output folder that cannot be used.</summary>
+    internal const int BadInput = 1;
 
-    /// <summary>Exit code for a sweep file that does not exist.</summary>
-    internal const int FileNotFound = 1;
+    /// <summary>Exit code when every trial completed... is 0; this one: some trial failed or could not run.</summary>
+    internal const int SomeFailed = 3;
+
+    /// <summary>Exit code of a cancelled run (Ctrl-C or <c>sweeps cancel</c>); a re-run continues it.</summary>
+    internal const int Cancelled = 130;
 
     /// <summary>Builds the command.</summary>
     internal static Command Create()
     {
         var file = new Argument<string>("sweep-file") { Description = "The sweep file (YAML), e.g. sweeps/quick.yaml." };
-        var command = new Command("run", "Run a sweep file: every trial of its grid, then the report.") { file };
-        command.SetAction(result => Run(result.GetValue(file)!, Console.Out, Console.Error));
+        var output = new Option<string?>("--out") { Description = "Output folder (default: runs/<name> in the current directory). Running again into the same folder continues the sweep." };
+        var command = new Command("run", "Run a sweep file: every trial of its grid, then the results and the report. Ctrl-C stops cleanly; running it again continues.")
+        {
+            file, output,
+        };
+        command.SetAction((result, cancellationToken) => RunAsync(result.GetValue(file)!, result.GetValue(output), Console.Out, Console.Error, cancellationToken));
         return command;
     }
 
-    /// <summary>Checks the sweep file and runs it; returns the exit code.</summary>
-    internal static int Run(string path, TextWriter output, TextWriter error)
+    /// <summary>Runs the sweep file; returns the exit code.</summary>
+    internal static async Task<int> RunAsync(string path, string? outputDirectory, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
-        if (!File.Exists(path))
+        SweepDefinition definition;
+        try
         {
-            var full = Path.GetFullPath(path);
-            error.WriteLine(Directory.Exists(path)
-                ? $"error: sweep file '{path}' is a directory, not a file ({full})"
-                : $"error: sweep file '{path}' not found ({full})");
-            return FileNotFound;
+            definition = SweepFile.Load(path);
+        }
+        catch (SweepFileException ex)
+        {
+            await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return BadInput;
         }
 
-        output.WriteLine($"sweep file: {Path.GetFullPath(path)}");
-        error.WriteLine("error: running sweeps is not implemented yet (the sweep runner comes in a later issue)");
-        return NotImplemented;
+        var outDir = Path.GetFullPath(outputDirectory ?? Path.Combine("runs", definition.Name));
+        var local = LibTorch.LocalDevices().Select(d => d.ToString()).ToList();
+        var devices = definition.Devices ?? local;
+        if (devices.FirstOrDefault(d => !local.Contains(d)) is { } missing)
+        {
+            await error.WriteLineAsync($"error: {path}: devices: '{missing}' is not a device of this machine (it has: {string.Join(", ", local)})").ConfigureAwait(false);
+            return BadInput;
+        }
+
+        var plan = SweepPlanner.Plan(definition);
+        await output.WriteLineAsync($"sweep {definition.Name}: {plan.Count} trials on {string.Join(", ", devices)} ({definition.TrialsPerDevice} per device); output {outDir}").ConfigureAwait(false);
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var interrupts = 0;
+        void OnInterrupt(PosixSignalContext context)
+        {
+            if (Interlocked.Increment(ref interrupts) == 1)
+            {
+                context.Cancel = true;
+                error.WriteLine("stopping: running trials checkpoint their last epoch and stop at the next step (again to abort)");
+                stop.Cancel();
+            }
+        }
+
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnInterrupt);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnInterrupt);
+        var view = new ProgressView(output, ProgressView.TerminalSupportsLive);
+        var options = new SweepRunOptions
+        {
+            Definition = definition,
+            SweepFile = path,
+            SweepText = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false),
+            OutputDirectory = outDir,
+            Devices = devices,
+            Versions = new Dictionary<string, string>
+            {
+                ["sweeps"] = VersionCommand.SweepsVersion, ["libtorch"] = LibTorch.LibTorchVersion, ["dotnet"] = Environment.Version.ToString(),
+            },
+            AttachState = view.Attach,
+        };
+
+        SweepRunResult result;
+        try
+        {
+            var run = EmbeddedSweepHost.RunAsync(options, plan, view, stop.Token);
+            await view.RunLiveAsync(run).ConfigureAwait(false);
+            result = await run.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or StoreException or IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return BadInput;
+        }
+
+        var counts = result.State.Counts();
+        await output.WriteLineAsync(
+            $"sweep {definition.Name} {result.Status}: {counts[TrialStatus.Completed]} completed, {counts[TrialStatus.Failed]} failed, "
+            + $"{counts[TrialStatus.Cancelled] + counts[TrialStatus.Pending]} not finished ({result.Started} started by this run)").ConfigureAwait(false);
+        foreach (var failed in result.State.InOrder.Where(t => t.Status == TrialStatus.Failed))
+        {
+            await output.WriteLineAsync($"  failed: {failed.Spec.Id}: {failed.Error}").ConfigureAwait(false);
+        }
+
+        foreach (var blocked in result.State.Blocked())
+        {
+            await output.WriteLineAsync($"  not run: {blocked.Spec.Id}: its teacher {blocked.Spec.Teacher} failed").ConfigureAwait(false);
+        }
+
+        if (result.Status == "cancelled")
+        {
+            await output.WriteLineAsync($"continue with: sweeps run {path} --out {outDir}").ConfigureAwait(false);
+        }
+
+        await output.WriteLineAsync($"results: {result.ResultsJson}").ConfigureAwait(false);
+        await output.WriteLineAsync($"report:  {result.Report}").ConfigureAwait(false);
+        return result.Status switch
+        {
+            "completed" => 0,
+            "cancelled" => Cancelled,
+            _ => SomeFailed,
+        };
     }
 }

@@ -14,6 +14,8 @@ internal static class SweepsCommand
         var root = new RootCommand("Sweeps: hyperparameter-free comparison sweeps of quantization-aware training.");
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(CancelCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(VersionCommand.Create());
         return root;
@@ -48,6 +50,8 @@ internal static class SweepsCommand
             return UsageError;
         }
 
-        return result.Invoke();
+        // No process-termination timeout: `sweeps run` handles SIGINT/SIGTERM itself (running trials checkpoint and
+        // stop at their next step, which may take longer than System.CommandLine's default 2 s before it kills the process).
+        return result.Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 }

@@ -88,7 +88,7 @@ public sealed class TrainCommandTests : IDisposable
     public void Run_MissingSweepFile_ExitsOneNamingTheFile()
     {
         var (code, _, stderr) = Invoke("run", Path.Combine(_dir, "none.yaml"));
-        Assert.Equal(RunCommand.FileNotFound, code);
+        Assert.Equal(RunCommand.BadInput, code);
         Assert.Contains("none.yaml", stderr, StringComparison.Ordinal);
     }
 }

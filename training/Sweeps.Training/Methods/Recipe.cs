@@ -69,7 +69,10 @@ public sealed record Recipe
     /// <summary>For EWGS quantizers: batches the Hutchinson estimate averages over. Default 3.</summary>
     public int EwgsDeltaBatches { get; init; } = 3;
 
-    /// <summary>For EWGS quantizers: most Rademacher vectors per quantizer and batch in the Hutchinson trace estimate
-    /// (it stops earlier once the running mean settles). Default 50.</summary>
-    public int EwgsHutchinsonSamples { get; init; } = 50;
+    /// <summary>For EWGS quantizers: most Rademacher vectors per batch in the Hutchinson trace estimate (each is one
+    /// Hessian-vector product serving every quantizer at once, see <see cref="Quantization.HutchinsonDelta.Traces"/>;
+    /// a quantizer stops earlier once its running mean settles). Default 4: a quantizer's x_q has thousands of elements,
+    /// so one vector already averages the Hessian's diagonal over all of them, and each product costs several training
+    /// steps on a CPU.</summary>
+    public int EwgsHutchinsonSamples { get; init; } = 4;
 }

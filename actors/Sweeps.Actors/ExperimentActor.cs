@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Text.Json;
+using MassTransit;
+using Sweeps.Actors.Messages;
+using Sweeps.Actors.Planning;
+using Sweeps.Torch;
+using Sweeps.Training.Quantization;
+using Sweeps.Training.Training;
+
+namespace Sweeps.Actors;
+
+/// <summary>
+/// Runs one trial (<see cref="RunTrial"/>) on a device slot of its <see cref="ExperimentWorker"/> through the
+/// <see cref="Trainer"/> (which checkpoints every epoch and resumes a checkpoint it finds in the trial's folder), and
+/// publishes <see cref="TrialStarted"/>, one <see cref="TrialEpochCompleted"/> per epoch and then
+/// <see cref="TrialCompleted"/>, <see cref="TrialFailed"/> or <see cref="TrialCancelled"/>, numbered 1, 2, ... within
+/// the attempt. A delivery that arrives after the worker was cancelled is dropped without events (the trial stays
+/// pending). One instance per delivery.
+/// </summary>
+/// <remarks>
+/// Training sets libtorch's process-wide thread count (the slot's) and global seed. With one slot per process every
+/// trial is exactly reproducible; with several slots in one process each trial is still seeded by its own generator
+/// (initialisation, data order, augmentation), but kernels that draw from libtorch's global generator are not.
+/// </remarks>
+public sealed class ExperimentActor(ExperimentWorker worker) : IConsumer<RunTrial>
+{
+    private static readonly double StepReportSeconds = 0.5;
+
+    /// <inheritdoc/>
+    public async Task Consume(ConsumeContext<RunTrial> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var m = context.Message;
+        if (worker.Stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        DeviceSlot slot;
+        try
+        {
+            slot = await worker.AcquireAsync(worker.Stopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (worker.Stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        if (worker.Stopping.IsCancellationRequested)
+        {
+            worker.Release(slot);
+            return;
+        }
+
+        var sequence = 0;
+        var released = false;
+        try
+        {
+            await context.Publish(new TrialStarted(m.Trial.Id, m.Attempt, ++sequence, DateTimeOffset.UtcNow, worker.Node, slot.Device)).ConfigureAwait(false);
+            SlotChanged(slot, busy: true, m.Trial.Id);
+            TrialEvent last;
+            try
+            {
+                last = m.Trial.Kind == TrialKind.Sleep
+                    ? await SleepAsync(m, sequence).ConfigureAwait(false)
+                    : await TrainAsync(context, m, slot, () => ++sequence).ConfigureAwait(false);
+                sequence = last.Sequence;
+            }
+            catch (OperationCanceledException) when (worker.Stopping.IsCancellationRequested)
+            {
+                last = new TrialCancelled(m.Trial.Id, m.Attempt, ++sequence, DateTimeOffset.UtcNow);
+            }
+#pragma warning disable CA1031 // any failure of one trial is reported as its failure; the sweep goes on
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                last = new TrialFailed(m.Trial.Id, m.Attempt, ++sequence, DateTimeOffset.UtcNow, ex.Message);
+            }
+
+            // The slot is free before the last event goes out: a waiting delivery starts on it at once.
+            SlotChanged(slot, busy: false, m.Trial.Id);
+            released = true;
+            worker.Release(slot);
+            await context.Publish(last, last.GetType(), CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (!released)
+            {
+                worker.Release(slot);
+            }
+        }
+    }
+
+    private void SlotChanged(DeviceSlot slot, bool busy, string trial) =>
+        Observe.Safely(() => worker.Observer.SlotChanged(new SlotReport(worker.Node, slot.Device, slot.Index, busy, trial, Stopwatch.GetTimestamp())));
+
+    private async Task<TrialEvent> SleepAsync(RunTrial m, int sequence)
+    {
+        await Task.Delay(m.Trial.SleepMilliseconds, worker.Stopping).ConfigureAwait(false);
+        return new TrialCompleted(m.Trial.Id, m.Attempt, sequence + 1, DateTimeOffset.UtcNow, null, null, null, null, null, null, null, null);
+    }
+
+    private async Task<TrialEvent> TrainAsync(ConsumeContext context, RunTrial m, DeviceSlot slot, Func<int> nextSequence)
+    {
+        var spec = m.Trial;
+        var labels = TrialLabels.Of(m.Sweep, spec);
+        var options = new TrainerOptions
+        {
+            Method = spec.Method,
+            Model = spec.Model,
+            Dataset = spec.Dataset,
+            DataDirectory = m.DataDirectory,
+            TrainLimit = m.TrainLimit,
+            TestLimit = m.TestLimit,
+            Bits = spec.IsFullPrecision ? BitWidths.FullPrecision : new BitWidths(spec.WeightBits, spec.ActivationBits),
+            Quantizer = spec.Quantizer is null ? QuantizerKind.Ewgs : Enum.Parse<QuantizerKind>(spec.Quantizer, ignoreCase: true),
+            Epochs = spec.Epochs,
+            Seed = spec.Seed,
+            Device = Device.Parse(slot.Device),
+            Threads = slot.Threads,
+            TeacherCheckpoint = m.TeacherCheckpoint,
+            OutputDirectory = m.Directory,
+        };
+        var lastStep = Stopwatch.GetTimestamp();
+        var callbacks = new TrainingCallbacks
+        {
+            Step = p =>
+            {
+                if (Stopwatch.GetElapsedTime(lastStep).TotalSeconds >= StepReportSeconds || p.Step == 1)
+                {
+                    lastStep = Stopwatch.GetTimestamp();
+                    Observe.Safely(() => worker.Observer.StepReported(labels, new StepReport(p.Epoch, p.Epochs, p.Step, p.StepsPerEpoch, p.Loss)));
+                }
+            },
+            Epoch = e => context.Publish(new TrialEpochCompleted(
+                    spec.Id, m.Attempt, nextSequence(), DateTimeOffset.UtcNow, e.Epoch, e.Epochs, e.TrainLoss, e.TestTop1, e.Seconds, e.SamplesPerSecond))
+                .GetAwaiter().GetResult(),
+        };
+
+        var trainer = new Trainer(options, callbacks);
+        var result = await Task.Factory.StartNew(
+            () => trainer.Run(worker.Stopping), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+        return new TrialCompleted(
+            spec.Id, m.Attempt, nextSequence(), DateTimeOffset.UtcNow, result.BestTestTop1, result.BestEpoch, result.LastTestTop1, result.MeanLast5TestTop1,
+            result.ModelSizeBits, result.EwgsDelta, RecipeJson(m.Directory), result.ResumedAfterEpoch);
+    }
+
+    private static string? RecipeJson(string directory)
+    {
+        var path = Path.Combine(directory, Trainer.FinalFileName);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        return doc.RootElement.TryGetProperty("recipe", out var recipe) ? recipe.GetRawText() : null;
+    }
+}

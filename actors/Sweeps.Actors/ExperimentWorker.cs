@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using MassTransit;
+using Sweeps.Actors.Messages;
+
+namespace Sweeps.Actors;
+
+/// <summary>
+/// The experiment actors' side of one process: its device slots, its observer and its cancellation. Experiment actors
+/// (one per <see cref="RunTrial"/> delivery) take a free slot for the trial's duration. The transport's concurrency
+/// limit should be <see cref="DeliveryLimit"/>: deliveries beyond the slots wait for one and start the moment it
+/// frees, so the transport's own delivery time is not on the path from one trial to the next. Consumes
+/// <see cref="CancelSweep"/>.
+/// </summary>
+public sealed class ExperimentWorker : IConsumer<CancelSweep>, IDisposable
+{
+    private readonly ConcurrentQueue<DeviceSlot> _free;
+    private readonly SemaphoreSlim _available;
+    private readonly CancellationTokenSource _cancel = new();
+
+    /// <summary>A worker with these slots.</summary>
+    public ExperimentWorker(string node, IReadOnlyList<DeviceSlot> slots, ISweepObserver? observer = null)
+    {
+        ArgumentNullException.ThrowIfNull(slots);
+        ArgumentOutOfRangeException.ThrowIfZero(slots.Count);
+        Node = node;
+        Slots = slots;
+        Observer = observer ?? NullObserver.Instance;
+        _free = new ConcurrentQueue<DeviceSlot>(slots);
+        _available = new SemaphoreSlim(slots.Count, slots.Count);
+    }
+
+    /// <summary>The host name in events.</summary>
+    public string Node { get; }
+
+    /// <summary>Every slot.</summary>
+    public IReadOnlyList<DeviceSlot> Slots { get; }
+
+    /// <summary>Number of slots: trials this worker runs at the same time.</summary>
+    public int SlotCount => Slots.Count;
+
+    /// <summary>Deliveries to take at the same time: twice the slots (see the class remarks).</summary>
+    public int DeliveryLimit => 2 * Slots.Count;
+
+    /// <summary>Told about slots and steps.</summary>
+    public ISweepObserver Observer { get; }
+
+    /// <summary>Cancelled when the sweep is cancelled: running trials stop at their next step, new ones do not start.</summary>
+    public CancellationToken Stopping => _cancel.Token;
+
+    /// <summary>Stops running trials (they checkpoint and report cancelled) and starts no more.</summary>
+    public void Cancel() => _cancel.Cancel();
+
+    /// <inheritdoc/>
+    public Task Consume(ConsumeContext<CancelSweep> context)
+    {
+        Cancel();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Takes a free slot (waits while none is free).</summary>
+    public async Task<DeviceSlot> AcquireAsync(CancellationToken cancellationToken = default)
+    {
+        await _available.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return _free.TryDequeue(out var slot) ? slot : throw new InvalidOperationException("slot accounting is broken: none free");
+    }
+
+    /// <summary>Returns a slot taken with <see cref="AcquireAsync"/>.</summary>
+    public void Release(DeviceSlot slot)
+    {
+        _free.Enqueue(slot);
+        _available.Release();
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _cancel.Dispose();
+        _available.Dispose();
+    }
+}

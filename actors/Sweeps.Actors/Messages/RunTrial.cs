@@ -1,0 +1,17 @@
+using Sweeps.Actors.Planning;
+
+namespace Sweeps.Actors.Messages;
+
+/// <summary>Command to experiment actors: run (or resume) one trial. Paths are absolute.</summary>
+/// <param name="Sweep">The sweep's name.</param>
+/// <param name="Trial">What to run.</param>
+/// <param name="Attempt">The attempt number (events carry it).</param>
+/// <param name="Directory">The trial's output folder (<c>trials/&lt;id&gt;</c>); a checkpoint there is resumed.</param>
+/// <param name="TeacherCheckpoint">The teacher's <c>model.pt</c>, or null.</param>
+/// <param name="DataDirectory">The dataset's folder, or null for its default.</param>
+/// <param name="TrainLimit">Training subset size, or null.</param>
+/// <param name="TestLimit">Test subset size, or null.</param>
+/// <param name="SentAt">When the coordinator sent it.</param>
+public sealed record RunTrial(
+    string Sweep, TrialSpec Trial, int Attempt, string Directory, string? TeacherCheckpoint, string? DataDirectory, int? TrainLimit, int? TestLimit,
+    DateTimeOffset SentAt);

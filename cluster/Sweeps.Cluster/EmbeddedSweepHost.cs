@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using MassTransit;
+using Sweeps.Actors;
+using Sweeps.Actors.Messages;
+using Sweeps.Actors.Planning;
+using Sweeps.Actors.State;
+using Sweeps.Actors.Storage;
+
+namespace Sweeps.Cluster;
+
+/// <summary>
+/// Embedded mode: the whole sweep in this process. MassTransit's in-memory transport carries <see cref="RunTrial"/>
+/// to the experiment actors (one per device slot at a time) and their events to the <see cref="SweepCoordinator"/>;
+/// the SQLite store (<c>store.db</c>) and the results files live in the output folder.
+/// </summary>
+public static class EmbeddedSweepHost
+{
+    /// <summary>The queue experiment actors take trials from.</summary>
+    public const string TrialsQueue = "trials";
+
+    /// <summary>
+    /// Runs (or continues) the sweep until every trial finished or it was cancelled (through
+    /// <paramref name="cancellationToken"/>, e.g. Ctrl-C, or <c>sweeps cancel</c>'s request in the store). On cancel,
+    /// running trials stop at their next step with their last epoch checkpointed; a later run resumes them.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The output folder holds another sweep.</exception>
+    /// <exception cref="StoreException">The store cannot be opened or written.</exception>
+    public static async Task<SweepRunResult> RunAsync(SweepRunOptions options, ISweepObserver? observer = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var plan = SweepPlanner.Plan(options.Definition);
+        return await RunAsync(options, plan, observer, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>As <see cref="RunAsync(SweepRunOptions, ISweepObserver?, CancellationToken)"/> with an explicit plan
+    /// (tests and benchmarks).</summary>
+    public static async Task<SweepRunResult> RunAsync(SweepRunOptions options, IReadOnlyList<TrialSpec> plan, ISweepObserver? observer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(plan);
+        var def = options.Definition;
+        var output = Path.GetFullPath(options.OutputDirectory);
+        Directory.CreateDirectory(output);
+        using var store = SqliteSweepStore.InDirectory(output);
+        var previous = store.LoadSweep();
+        if (previous is not null && previous.Name != def.Name)
+        {
+            throw new InvalidOperationException($"the output folder {output} holds the sweep '{previous.Name}', not '{def.Name}': use another --out");
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(output, "sweep.yaml"), options.SweepText, cancellationToken).ConfigureAwait(false);
+        store.ClearCancelRequest();
+        var info = new SweepInfo
+        {
+            Name = def.Name,
+            File = options.SweepFile,
+            Dataset = def.Dataset,
+            StartedAt = previous?.StartedAt ?? DateTimeOffset.UtcNow,
+            Status = "running",
+            GitCommit = GitCommit(),
+            Versions = options.Versions,
+            Devices = options.Devices,
+            Host = Environment.MachineName,
+        };
+        store.SaveSweep(info);
+
+        var slots = DeviceSlot.For(options.Devices, def.TrialsPerDevice, options.Cores);
+        var started = new StartCounter();
+        var results = new ResultsWriter(output, () => info);
+        var all = new CompositeObserver(observer ?? NullObserver.Instance, results, started);
+        using var worker = new ExperimentWorker(Environment.MachineName, slots, all);
+        ISendEndpoint? trials = null;
+        var coordinatorOptions = new CoordinatorOptions
+        {
+            Sweep = def.Name, OutputDirectory = output, DataDirectory = def.DataDirectory, TrainLimit = def.Limit, TestLimit = def.TestLimit,
+        };
+        using var coordinator = new SweepCoordinator(coordinatorOptions, plan, store, m => trials!.Send(m), all);
+        results.Coordinator = coordinator;
+        options.AttachState?.Invoke(() => coordinator.State);
+
+        var bus = Bus.Factory.CreateUsingInMemory(cfg =>
+        {
+            cfg.ReceiveEndpoint(TrialsQueue, e =>
+            {
+                e.PrefetchCount = worker.DeliveryLimit;
+                e.ConcurrentMessageLimit = worker.DeliveryLimit;
+                e.Consumer(() => new ExperimentActor(worker));
+            });
+            cfg.ReceiveEndpoint("coordinator", e =>
+            {
+                e.PrefetchCount = 64;
+                e.ConcurrentMessageLimit = 1;
+                e.Instance(coordinator);
+            });
+            cfg.ReceiveEndpoint("worker-control", e => e.Instance(worker));
+        });
+
+        await bus.StartAsync(cancellationToken).ConfigureAwait(false);
+        string status;
+        try
+        {
+            trials = await bus.GetSendEndpoint(new Uri("queue:" + TrialsQueue)).ConfigureAwait(false);
+            await coordinator.StartAsync(cancellationToken).ConfigureAwait(false);
+            while (!coordinator.Completion.IsCompleted)
+            {
+                if (cancellationToken.IsCancellationRequested || store.IsCancelRequested())
+                {
+                    if (!coordinator.IsCancelling)
+                    {
+                        await coordinator.CancelAsync().ConfigureAwait(false);
+                        await bus.Publish(new CancelSweep(def.Name, DateTimeOffset.UtcNow), CancellationToken.None).ConfigureAwait(false);
+                    }
+                }
+
+                await Task.WhenAny(coordinator.Completion, Task.Delay(options.CancelPollInterval, CancellationToken.None)).ConfigureAwait(false);
+            }
+
+            status = await coordinator.Completion.ConfigureAwait(false);
+        }
+        finally
+        {
+            worker.Cancel();
+            await bus.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        info = info with { Status = status, FinishedAt = DateTimeOffset.UtcNow };
+        store.SaveSweep(info);
+        store.ClearCancelRequest();
+        await results.DisposeAsync().ConfigureAwait(false);
+        ResultsFiles.Write(output, info, coordinator.State);
+        return new SweepRunResult(status, coordinator.State, output, started.Count);
+    }
+
+    /// <summary>The state recorded in the store of the output folder <paramref name="directory"/>, replayed.</summary>
+    /// <exception cref="StoreException">There is no store there, or it cannot be read.</exception>
+    public static (SweepInfo? Sweep, SweepState State, bool CancelRequested) Read(string directory)
+    {
+        var path = Path.Combine(directory, SqliteSweepStore.FileName);
+        if (!File.Exists(path))
+        {
+            throw new StoreException($"no sweep in '{directory}': {SqliteSweepStore.FileName} not found");
+        }
+
+        using var store = new SqliteSweepStore(path);
+        var state = SweepState.Create(store.LoadTrials());
+        foreach (var e in store.LoadEvents())
+        {
+            state = state.Apply(e);
+        }
+
+        return (store.LoadSweep(), state, store.IsCancelRequested());
+    }
+
+    private static string? GitCommit()
+    {
+        try
+        {
+            using var git = Process.Start(new ProcessStartInfo("git", "rev-parse HEAD")
+            {
+                WorkingDirectory = AppContext.BaseDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            });
+            if (git is null)
+            {
+                return null;
+            }
+
+            var text = git.StandardOutput.ReadToEnd().Trim();
+            return git.WaitForExit(5000) && git.ExitCode == 0 && text.Length == 40 ? text : null;
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
+        {
+            return null;
+        }
+    }
+
+    private sealed class StartCounter : ISweepObserver
+    {
+        private int _count;
+
+        public int Count => _count;
+
+        public void TrialStateChanged(TrialLabels trial, TrialStatus from, TrialStatus to)
+        {
+            if (to == TrialStatus.Running)
+            {
+                Interlocked.Increment(ref _count);
+            }
+        }
+    }
+}

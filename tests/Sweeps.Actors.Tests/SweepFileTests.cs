@@ -1,0 +1,189 @@
+using Sweeps.Actors.Planning;
+
+namespace Sweeps.Actors.Tests;
+
+public sealed class SweepFileTests
+{
+    private const string Quick = """
+        name: quick
+        dataset: fashion-mnist
+        models: [resnet20]
+        methods: [fp, qat]
+        bits: [W2A2, W4A4]
+        seeds: [0]
+        epochs: {teacher: 2, student: 3}
+        limit: 12000
+        test_limit: 2000
+        quantizer: lsq
+        devices: [cpu]
+        trials_per_device: 2
+        """;
+
+    private static SweepFileException Fails(string text) => Assert.Throws<SweepFileException>(() => SweepFile.Parse(text, "s.yaml"));
+
+    [Fact]
+    public void Parse_IssueShape_ReadsEveryKey()
+    {
+        var d = SweepFile.Parse(Quick, "s.yaml");
+        Assert.Equal("quick", d.Name);
+        Assert.Equal("fashion-mnist", d.Dataset);
+        Assert.Equal(["resnet20"], d.Models);
+        Assert.Equal(["fp", "qat"], d.Methods);
+        Assert.Equal(["W2A2", "W4A4"], d.Bits);
+        Assert.Equal([0L], d.Seeds);
+        Assert.Equal((2, 3), (d.TeacherEpochs, d.StudentEpochs));
+        Assert.Equal(12000, d.Limit);
+        Assert.Equal(2000, d.TestLimit);
+        Assert.Equal("lsq", d.Quantizer);
+        Assert.Equal(["cpu"], d.Devices!);
+        Assert.Equal(2, d.TrialsPerDevice);
+    }
+
+    [Fact]
+    public void Parse_OptionalKeysAbsent_Defaults()
+    {
+        var d = SweepFile.Parse("name: a\ndataset: synthetic\nmodels: [resnet20]\nmethods: [qat]\nbits: [w4a4]\nepochs: 2\n", "s.yaml");
+        Assert.Equal(["W4A4"], d.Bits);
+        Assert.Equal([0L], d.Seeds);
+        Assert.Equal((2, 2), (d.TeacherEpochs, d.StudentEpochs));
+        Assert.Null(d.Limit);
+        Assert.Null(d.TestLimit);
+        Assert.Equal("ewgs", d.Quantizer);
+        Assert.Null(d.Devices);
+        Assert.Equal(1, d.TrialsPerDevice);
+    }
+
+    [Fact]
+    public void Parse_UnknownMethod_NamesFileLineFieldAndKnownMethods()
+    {
+        var ex = Fails(Quick.Replace("methods: [fp, qat]", "methods: [fp,\n  nope]", StringComparison.Ordinal));
+        Assert.Equal(("s.yaml", 5, "methods"), (ex.File, ex.Line, ex.Field));
+        Assert.Contains("unknown method 'nope'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("fp, qat", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith("s.yaml:5: methods: ", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_BadBits_NamesTheValue()
+    {
+        var ex = Fails(Quick.Replace("W4A4", "W9A2", StringComparison.Ordinal));
+        Assert.Equal((5, "bits"), (ex.Line, ex.Field));
+        Assert.Contains("W9A2", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_EmptyMethods_SaysTheGridIsEmpty()
+    {
+        var ex = Fails(Quick.Replace("methods: [fp, qat]", "methods: []", StringComparison.Ordinal));
+        Assert.Equal("methods", ex.Field);
+        Assert.Contains("grid is empty", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_EmptyBitsWithQuantizedMethod_SaysTheGridIsEmpty()
+    {
+        var ex = Fails(Quick.Replace("bits: [W2A2, W4A4]", "bits: []", StringComparison.Ordinal));
+        Assert.Equal("bits", ex.Field);
+        Assert.Contains("grid is empty", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_UnknownDataset_ListsKnownOnes()
+    {
+        var ex = Fails(Quick.Replace("fashion-mnist", "imagenet", StringComparison.Ordinal));
+        Assert.Equal((2, "dataset"), (ex.Line, ex.Field));
+        Assert.Contains("unknown dataset 'imagenet'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("cifar10", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_CifarWithoutDataDir_AsksForIt()
+    {
+        var ex = Fails(Quick.Replace("fashion-mnist", "cifar10", StringComparison.Ordinal));
+        Assert.Equal("data_dir", ex.Field);
+        Assert.Contains("cifar10 needs data_dir", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_MissingDataDirectory_NamesIt()
+    {
+        var ex = Fails(Quick.Replace("dataset: fashion-mnist", "dataset: cifar100\ndata_dir: /nonexistent/cifar", StringComparison.Ordinal));
+        Assert.Equal((3, "data_dir"), (ex.Line, ex.Field));
+        Assert.Contains("'/nonexistent/cifar' does not exist", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_UnknownKey_ListsTheValidKeys()
+    {
+        var ex = Fails(Quick + "\nlearning_rate: 0.1\n");
+        Assert.Equal((13, "learning_rate"), (ex.Line, ex.Field));
+        Assert.Contains("unknown key; valid keys: name, dataset, data_dir, models, methods, bits, seeds, epochs, limit, test_limit, quantizer, devices, trials_per_device", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("limit: 12000", "limit: 0", "limit")]
+    [InlineData("test_limit: 2000", "test_limit: many", "test_limit")]
+    [InlineData("trials_per_device: 2", "trials_per_device: -1", "trials_per_device")]
+    [InlineData("quantizer: lsq", "quantizer: dorefa", "quantizer")]
+    [InlineData("devices: [cpu]", "devices: [tpu]", "devices")]
+    [InlineData("epochs: {teacher: 2, student: 3}", "epochs: {teacher: 2}", "epochs.student")]
+    [InlineData("models: [resnet20]", "models: [resnet21]", "models")]
+    [InlineData("name: quick", "name: my sweep", "name")]
+    [InlineData("seeds: [0]", "seeds: [0, 0]", "seeds")]
+    public void Parse_BadValue_NamesTheField(string good, string bad, string field)
+    {
+        var ex = Fails(Quick.Replace(good, bad, StringComparison.Ordinal));
+        Assert.Equal(field, ex.Field);
+        Assert.True(ex.Line > 0);
+    }
+
+    [Fact]
+    public void Parse_MissingRequiredKey_SaysItIsRequired()
+    {
+        var ex = Fails(Quick.Replace("name: quick\n", string.Empty, StringComparison.Ordinal));
+        Assert.Equal("name", ex.Field);
+        Assert.Contains("is required", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_NotYaml_NamesTheFile()
+    {
+        var ex = Fails("name: [unclosed\n");
+        Assert.Equal("s.yaml", ex.File);
+    }
+
+    [Fact]
+    public void Load_MissingFile_NamesIt()
+    {
+        var ex = Assert.Throws<SweepFileException>(() => SweepFile.Load("/nonexistent/quick.yaml"));
+        Assert.Contains("/nonexistent/quick.yaml", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_RepositoryQuickSweep_IsValid()
+    {
+        // Every key of the file is checked; methods that are not registered yet (the four compared methods land in
+        // their own issues) are left out of the methods line, every other value must be valid as it is.
+        var path = Path.Combine(RepoRoot(), "sweeps", "quick.yaml");
+        var lines = File.ReadAllLines(path);
+        var methodsLine = Array.FindIndex(lines, l => l.StartsWith("methods:", StringComparison.Ordinal));
+        var listed = lines[methodsLine]["methods:".Length..].Trim().Trim('[', ']').Split(',', StringSplitOptions.TrimEntries);
+        Assert.Equal(["fp", "qat", "sqakd", "mec-quant", "fpq", "cr"], listed);
+        lines[methodsLine] = "methods: [" + string.Join(", ", listed.Where(Sweeps.Training.Methods.MethodRegistry.Names.Contains)) + "]";
+        var d = SweepFile.Parse(string.Join('\n', lines), path);
+        Assert.Equal("quick", d.Name);
+        Assert.Equal(["W2A2", "W4A4"], d.Bits);
+        Assert.NotNull(d.TestLimit);
+    }
+
+    internal static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Sweeps.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
+    }
+}
