@@ -4,6 +4,7 @@ using Sweeps.Actors.Planning;
 using Sweeps.Actors.State;
 using Sweeps.Actors.Storage;
 using Sweeps.Cluster;
+using Sweeps.Monitoring;
 using LibTorch = Sweeps.Torch.Torch;
 
 namespace Sweeps.Cli;
@@ -25,16 +26,31 @@ internal static class RunCommand
     {
         var file = new Argument<string>("sweep-file") { Description = "The sweep file (YAML), e.g. sweeps/quick.yaml." };
         var output = new Option<string?>("--out") { Description = "Output folder (default: runs/<name> in the current directory). Running again into the same folder continues the sweep." };
+        var metrics = new Option<string>("--metrics")
+        {
+            Description = "Where to serve Prometheus metrics while the sweep runs: address:port, a port (on 127.0.0.1), or 'off'. "
+                + "When the default port is taken, a free one is used (the address is printed).",
+            DefaultValueFactory = _ => MetricsEndpointOptions.Default.ToString(),
+        };
         var command = new Command("run", "Run a sweep file: every trial of its grid, then the results and the report. Ctrl-C stops cleanly; running it again continues.")
         {
-            file, output,
+            file, output, metrics,
         };
-        command.SetAction((result, cancellationToken) => RunAsync(result.GetValue(file)!, result.GetValue(output), Console.Out, Console.Error, cancellationToken));
+        command.SetAction((result, cancellationToken) =>
+            RunAsync(result.GetValue(file)!, result.GetValue(output), Console.Out, Console.Error, cancellationToken, result.GetValue(metrics)));
         return command;
     }
 
     /// <summary>Runs the sweep file; returns the exit code.</summary>
-    internal static async Task<int> RunAsync(string path, string? outputDirectory, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    /// <param name="path">The sweep file.</param>
+    /// <param name="outputDirectory">The output folder; null for runs/&lt;name&gt;.</param>
+    /// <param name="output">Progress and results.</param>
+    /// <param name="error">Errors and warnings.</param>
+    /// <param name="cancellationToken">Stops the sweep cleanly (as Ctrl-C does).</param>
+    /// <param name="metricsAddress">Where to serve /metrics (<see cref="MetricsEndpointOptions.Parse"/>); null or
+    /// <c>off</c> for no endpoint.</param>
+    internal static async Task<int> RunAsync(
+        string path, string? outputDirectory, TextWriter output, TextWriter error, CancellationToken cancellationToken = default, string? metricsAddress = null)
     {
         SweepDefinition definition;
         try
@@ -58,6 +74,27 @@ internal static class RunCommand
 
         var plan = SweepPlanner.Plan(definition);
         await output.WriteLineAsync($"sweep {definition.Name}: {plan.Count} trials on {string.Join(", ", devices)} ({definition.TrialsPerDevice} per device); output {outDir}").ConfigureAwait(false);
+
+        MetricsEndpointOptions? endpointOptions = null;
+        if (metricsAddress is not null && !metricsAddress.Equals("off", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                endpointOptions = MetricsEndpointOptions.Parse(metricsAddress);
+            }
+            catch (FormatException ex)
+            {
+                await error.WriteLineAsync($"error: --metrics: {ex.Message}").ConfigureAwait(false);
+                return BadInput;
+            }
+        }
+
+        using var sweepMetrics = endpointOptions is null ? null : new SweepMetrics();
+        await using var endpoint = sweepMetrics is null ? null : await StartMetricsAsync(sweepMetrics, endpointOptions!, error, cancellationToken).ConfigureAwait(false);
+        if (endpoint is not null)
+        {
+            await output.WriteLineAsync($"metrics: {endpoint.MetricsUri}").ConfigureAwait(false);
+        }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var interrupts = 0;
@@ -86,6 +123,7 @@ internal static class RunCommand
                 ["sweeps"] = VersionCommand.SweepsVersion, ["libtorch"] = LibTorch.LibTorchVersion, ["dotnet"] = Environment.Version.ToString(),
             },
             AttachState = view.Attach,
+            Metrics = endpoint is null ? null : sweepMetrics,
         };
 
         SweepRunResult result;
@@ -122,11 +160,32 @@ internal static class RunCommand
 
         await output.WriteLineAsync($"results: {result.ResultsJson}").ConfigureAwait(false);
         await output.WriteLineAsync($"report:  {result.Report}").ConfigureAwait(false);
+        await output.WriteLineAsync($"         {result.HtmlReport} (self-contained: open it in any browser)").ConfigureAwait(false);
         return result.Status switch
         {
             "completed" => 0,
             "cancelled" => Cancelled,
             _ => SomeFailed,
         };
+    }
+
+    /// <summary>Starts /metrics; when the requested port is taken, falls back to a free port (a sweep never fails for its
+    /// metrics endpoint). Returns null, after a warning, when no endpoint can be started at all.</summary>
+    private static async Task<MetricsEndpoint?> StartMetricsAsync(SweepMetrics metrics, MetricsEndpointOptions options, TextWriter error, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await MetricsEndpoint.StartAsync(metrics, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException ex) when (options.Port != 0)
+        {
+            await error.WriteLineAsync($"warning: metrics: {ex.Message}; using a free port instead").ConfigureAwait(false);
+            return await StartMetricsAsync(metrics, options with { Port = 0 }, error, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            await error.WriteLineAsync($"warning: metrics: {ex.Message}; running without a /metrics endpoint").ConfigureAwait(false);
+            return null;
+        }
     }
 }

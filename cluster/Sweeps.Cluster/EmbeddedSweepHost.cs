@@ -67,7 +67,9 @@ public static class EmbeddedSweepHost
         var slots = DeviceSlot.For(options.Devices, def.TrialsPerDevice, options.Cores);
         var started = new StartCounter();
         var results = new ResultsWriter(output, () => info);
-        var all = new CompositeObserver(observer ?? NullObserver.Instance, results, started);
+        SweepCoordinator? coordinatorRef = null;
+        var metrics = options.Metrics is { } m ? new MetricsObserver(m, () => coordinatorRef!.State) : null;
+        var all = new CompositeObserver(observer ?? NullObserver.Instance, results, started, (ISweepObserver?)metrics ?? NullObserver.Instance);
         using var worker = new ExperimentWorker(Environment.MachineName, slots, all);
         ISendEndpoint? trials = null;
         var coordinatorOptions = new CoordinatorOptions
@@ -76,6 +78,8 @@ public static class EmbeddedSweepHost
         };
         using var coordinator = new SweepCoordinator(coordinatorOptions, plan, store, m => trials!.Send(m), all);
         results.Coordinator = coordinator;
+        coordinatorRef = coordinator;
+        metrics?.Initialize(def.Name, coordinator.State);
         options.AttachState?.Invoke(() => coordinator.State);
 
         var bus = Bus.Factory.CreateUsingInMemory(cfg =>

@@ -1,15 +1,16 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Sweeps.Reports;
 using Sweeps.Actors.State;
 using Sweeps.Actors.Storage;
 
 namespace Sweeps.Cluster;
 
 /// <summary>
-/// Writes a sweep's <c>results.json</c>, <c>results.csv</c> and (until the report command replaces it) a plain
-/// <c>report.md</c> from a store snapshot, exactly as docs/results-format.md describes. Each file is replaced
-/// atomically (written aside, then renamed).
+/// Writes a sweep's <c>results.json</c> from a store snapshot, exactly as docs/results-format.md describes, then the
+/// report generated from it (<c>report.md</c>, <c>report.html</c>, <c>results.csv</c>; <see cref="ReportGenerator"/>).
+/// Each file is replaced atomically (written aside, then renamed).
 /// </summary>
 public static class ResultsFiles
 {
@@ -22,23 +23,19 @@ public static class ResultsFiles
     /// <summary>report.md.</summary>
     public const string ReportFileName = "report.md";
 
-    private static readonly string[] Columns =
-    [
-        "id", "method", "model", "dataset", "wbits", "abits", "seed", "quantizer", "ewgs_delta", "teacher", "status", "attempts", "epochs",
-        "epochs_planned", "best_top1", "best_epoch", "last_top1", "mean_last5_top1", "model_size_bits", "device", "started_at", "finished_at",
-        "duration_s", "error", "dir",
-    ];
+    /// <summary>report.html.</summary>
+    public const string HtmlReportFileName = "report.html";
 
-    /// <summary>Writes the three files into <paramref name="directory"/>.</summary>
+    /// <summary>Writes results.json and the report into <paramref name="directory"/>.</summary>
     /// <exception cref="IOException">A file cannot be written.</exception>
+    /// <exception cref="ReportException">The report cannot be generated from the results just written.</exception>
     public static void Write(string directory, SweepInfo sweep, SweepState state)
     {
         ArgumentNullException.ThrowIfNull(sweep);
         ArgumentNullException.ThrowIfNull(state);
         var rows = state.InOrder.Select(Row).ToList();
         WriteAtomic(Path.Combine(directory, JsonFileName), Json(sweep, rows));
-        WriteAtomic(Path.Combine(directory, CsvFileName), Csv(rows));
-        WriteAtomic(Path.Combine(directory, ReportFileName), Report(sweep, rows));
+        ReportGenerator.Write(directory);
     }
 
     /// <summary>One trial's fields in results.json's order (the recipe as raw JSON text under <c>recipe</c>).</summary>
@@ -140,51 +137,6 @@ public static class ResultsFiles
     }
 
     private static string Timestamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
-
-    private static string Csv(List<List<KeyValuePair<string, object?>>> rows)
-    {
-        var sb = new StringBuilder();
-        sb.AppendJoin(',', Columns).Append('\n');
-        foreach (var row in rows)
-        {
-            var values = row.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
-            sb.AppendJoin(',', Columns.Select(c => Field(values[c]))).Append('\n');
-        }
-
-        return sb.ToString();
-    }
-
-    private static string Field(object? value)
-    {
-        var text = value switch
-        {
-            null => string.Empty,
-            double d => d.ToString("R", CultureInfo.InvariantCulture),
-            DateTimeOffset t => Timestamp(t),
-            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-            _ => value.ToString() ?? string.Empty,
-        };
-        return text.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : text;
-    }
-
-    /// <summary>The plain comparison table (to be replaced by the report command's report).</summary>
-    private static string Report(SweepInfo sweep, List<List<KeyValuePair<string, object?>>> rows)
-    {
-        static string Pct(object? v) => v is double d ? (d * 100).ToString("F2", CultureInfo.InvariantCulture) : "-";
-        var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"# Sweep {sweep.Name} ({sweep.Dataset}): {sweep.Status}\n\n");
-        sb.Append("| trial | method | bits | status | best top-1 % | last top-1 % | mean last 5 % | size (bits) |\n");
-        sb.Append("|---|---|---|---|---:|---:|---:|---:|\n");
-        foreach (var row in rows)
-        {
-            var v = row.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
-            var bits = (int)v["wbits"]! == 32 ? "FP" : $"W{v["wbits"]}A{v["abits"]}";
-            sb.Append(CultureInfo.InvariantCulture,
-                $"| {v["id"]} | {v["method"]} | {bits} | {v["status"]} | {Pct(v["best_top1"])} | {Pct(v["last_top1"])} | {Pct(v["mean_last5_top1"])} | {v["model_size_bits"] ?? "-"} |\n");
-        }
-
-        return sb.ToString();
-    }
 
     private static void WriteAtomic(string path, string text)
     {

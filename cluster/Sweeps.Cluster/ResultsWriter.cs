@@ -65,9 +65,9 @@ internal sealed class ResultsWriter : ISweepObserver, IAsyncDisposable
                 {
                     ResultsFiles.Write(_directory, _info(), c.State);
                 }
-                catch (IOException)
+                catch (Exception e) when (e is IOException or Sweeps.Reports.ReportException)
                 {
-                    // The next event (or the final write) tries again.
+                    // The next event (or the final write, whose error is reported) tries again.
                 }
             }
 

@@ -34,4 +34,8 @@ public sealed record SweepRunOptions
 
     /// <summary>Results files are rewritten at most this often while the sweep runs (and once at the end).</summary>
     public TimeSpan ResultsInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Prometheus metrics to update while the sweep runs (served by the caller's /metrics endpoint); null for
+    /// none. Not owned.</summary>
+    public Sweeps.Monitoring.SweepMetrics? Metrics { get; init; }
 }

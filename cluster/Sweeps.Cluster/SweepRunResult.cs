@@ -14,4 +14,7 @@ public sealed record SweepRunResult(string Status, SweepState State, string Outp
 
     /// <summary>report.md.</summary>
     public string Report => Path.Combine(OutputDirectory, ResultsFiles.ReportFileName);
+
+    /// <summary>report.html (self-contained: open it in any browser).</summary>
+    public string HtmlReport => Path.Combine(OutputDirectory, ResultsFiles.HtmlReportFileName);
 }
