@@ -26,10 +26,11 @@ public sealed record CoordinatorOptions
 
     /// <summary>
     /// Whether <see cref="SweepCoordinator.StartAsync"/> requeues (as a new attempt) the trials the store shows
-    /// running. True in embedded mode, where a restart means every trial stopped. False in cluster mode: a running
-    /// trial's worker may still be running it, and the broker redelivers it if that worker dies.
+    /// running (cancelled trials are requeued either way). True in embedded mode, where a restart means every trial
+    /// stopped. False in cluster mode: a running trial's worker may still be running it, and the broker redelivers
+    /// it if that worker dies.
     /// </summary>
-    public bool RequeueInterruptedOnStart { get; init; } = true;
+    public bool RequeueRunningOnStart { get; init; } = true;
 
     /// <summary>The folder of trial <paramref name="id"/>.</summary>
     public string TrialDirectory(string id) => Path.Combine(CheckpointDirectory ?? OutputDirectory, "trials", id);

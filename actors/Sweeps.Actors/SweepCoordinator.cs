@@ -86,7 +86,8 @@ public sealed class SweepCoordinator :
             }
 
             State = state;
-            foreach (var requeue in _options.RequeueInterruptedOnStart ? State.RequeueInterrupted(DateTimeOffset.UtcNow) : [])
+            foreach (var requeue in State.RequeueInterrupted(DateTimeOffset.UtcNow)
+                .Where(r => _options.RequeueRunningOnStart || State.Trials[r.TrialId].Status != TrialStatus.Running))
             {
                 RecordAndApply(requeue);
             }

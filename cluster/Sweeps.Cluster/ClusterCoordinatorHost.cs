@@ -63,7 +63,7 @@ public static class ClusterCoordinatorHost
             Sweep = def.Name,
             OutputDirectory = output,
             CheckpointDirectory = Path.Combine(config.CheckpointDirectory, def.Name),
-            RequeueInterruptedOnStart = false,
+            RequeueRunningOnStart = false,
             DataDirectory = def.DataDirectory,
             TrainLimit = def.Limit,
             TestLimit = def.TestLimit,

@@ -120,6 +120,51 @@ public sealed class ClusterProcessTests : IAsyncLifetime
         AssertEachTrialCompletedOnce(17);
     }
 
+    [Fact]
+    public async Task Worker_JoiningMidSweep_ReceivesWork()
+    {
+        var sweep = Sweep("join", teacherEpochs: 1, sleeping: 14, sleepMs: 800);
+        var coordinator = StartCli("coordinator", "--config", Config, "--sweep", sweep);
+        StartCli("worker", "--config", Config);
+        await WaitUntil(() => Events().OfType<TrialCompleted>().Count() >= 2, TimeSpan.FromMinutes(2), "2 completed trials", coordinator);
+        var late = StartCli("worker", "--config", Config);
+
+        await WaitExit(coordinator, TimeSpan.FromMinutes(3));
+        AssertEachTrialCompletedOnce(15);
+        var byLate = Events().OfType<TrialStarted>().Count(e => e.Node == $"{Environment.MachineName}/{late.Id}");
+        Assert.True(byLate >= 1, "the worker that joined mid-sweep ran no trial\n" + Logs());
+    }
+
+    [Fact]
+    public async Task Cancel_MidSweep_StopsRunningTrialsResumableAndRestartCompletesThem()
+    {
+        var sweep = Sweep("cancel", teacherEpochs: 3, sleeping: 4, sleepMs: 5000);
+        var coordinator = StartCli("coordinator", "--config", Config, "--sweep", sweep);
+        var worker = StartCli("worker", "--config", Config);
+        await WaitUntil(() => Events().OfType<TrialEpochCompleted>().Any(e => e.TrialId == Teacher), TimeSpan.FromMinutes(3), "the teacher's first epoch", coordinator);
+        Assert.Equal(0, CancelCommand.Request(Output, TextWriter.Null, TextWriter.Null));
+
+        using (var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2)))
+        {
+            await coordinator.WaitForExitAsync(cts.Token);
+            await worker.WaitForExitAsync(cts.Token);
+        }
+
+        Assert.Equal(RunCommand.Cancelled, coordinator.ExitCode);
+        Assert.Equal(RunCommand.Cancelled, worker.ExitCode);
+        var state = EmbeddedSweepHost.Read(Output).State;
+        Assert.Equal(TrialStatus.Cancelled, state.Trials[Teacher].Status);
+        Assert.True(state.Trials[Teacher].EpochsCompleted >= 1);
+        Assert.DoesNotContain(state.Trials.Values, t => t.Status == TrialStatus.Running);
+
+        var again = StartCli("coordinator", "--config", Config, "--sweep", sweep, "--set", "metricsAddress=off");
+        StartCli("worker", "--config", Config, "--devices", "cpu,cpu,cpu,cpu,cpu");
+        await WaitExit(again, TimeSpan.FromMinutes(3));
+        var completed = Events().OfType<TrialCompleted>().Single(e => e.TrialId == Teacher);
+        Assert.Equal(2, completed.Attempt);
+        Assert.True(completed.ResumedAfterEpoch >= 1, "the cancelled teacher restarted from epoch 0");
+    }
+
     private void AssertEachTrialCompletedOnce(int count)
     {
         using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(Output, "results.json")));
