@@ -42,7 +42,7 @@ readonly TEST_RESULTS=.artifacts/test-results
 readonly LOG_DIR=.artifacts/logs
 
 # Benchmarks: name -> driver script.
-declare -A BENCHES=([train-step]=bench/run_train_step.sh [metrics]=bench/run_metrics.sh [methods]=bench/run_methods.sh [orchestration]=bench/run_orchestration.sh)
+declare -A BENCHES=([train-step]=bench/run_train_step.sh [metrics]=bench/run_metrics.sh [methods]=bench/run_methods.sh [orchestration]=bench/run_orchestration.sh [cluster]=bench/run_cluster.sh)
 
 usage() {
   cat <<EOF

@@ -43,9 +43,10 @@ public static class ClusterWorkerHost
         {
             cfg.ReceiveEndpoint(RabbitMqTransport.TrialsQueue, e =>
             {
-                // Prefetch only what the slots run: a worker that joins later gets the trials still waiting.
-                e.PrefetchCount = slots.Count;
-                e.ConcurrentMessageLimit = slots.Count;
+                // Twice the slots: a slot starts its next trial while the last one's end is being recorded (the
+                // actor waits for a free slot), and a worker that joins later still finds the trials waiting.
+                e.PrefetchCount = worker.DeliveryLimit;
+                e.ConcurrentMessageLimit = worker.DeliveryLimit;
                 e.Consumer(() => new ExperimentActor(worker));
             });
             cfg.ReceiveEndpoint($"sweeps-worker-{Environment.MachineName}-{Environment.ProcessId}", e =>
