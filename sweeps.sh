@@ -20,8 +20,8 @@ readonly ROOT="$PWD"
 
 # Debian packages the project needs. chromium: the report tests render report.html headless;
 # prometheus: the monitoring tests start the real Prometheus (and promtool) on 127.0.0.1.
-# The cluster issue adds rabbitmq-server here.
-APT_PACKAGES=(libtorch-dev cmake g++ make python3-torch dataset-fashion-mnist chromium prometheus)
+# rabbitmq-server: the cluster tests start a real broker on 127.0.0.1 (ops/rabbitmq/start-local.sh).
+APT_PACKAGES=(libtorch-dev cmake g++ make python3-torch dataset-fashion-mnist chromium prometheus rabbitmq-server)
 
 export DOTNET_NOLOGO=1
 # .NET sizes its first-generation GC budget from the L3 cache size, and virtual machines often report
@@ -42,7 +42,7 @@ readonly TEST_RESULTS=.artifacts/test-results
 readonly LOG_DIR=.artifacts/logs
 
 # Benchmarks: name -> driver script.
-declare -A BENCHES=([train-step]=bench/run_train_step.sh [metrics]=bench/run_metrics.sh [methods]=bench/run_methods.sh [orchestration]=bench/run_orchestration.sh)
+declare -A BENCHES=([train-step]=bench/run_train_step.sh [metrics]=bench/run_metrics.sh [methods]=bench/run_methods.sh [orchestration]=bench/run_orchestration.sh [cluster]=bench/run_cluster.sh)
 
 usage() {
   cat <<EOF

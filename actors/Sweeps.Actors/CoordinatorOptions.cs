@@ -18,6 +18,20 @@ public sealed record CoordinatorOptions
     /// <summary>Test subset size, or null.</summary>
     public int? TestLimit { get; init; }
 
+    /// <summary>
+    /// Where trial folders (checkpoints) go when not under <see cref="OutputDirectory"/>: a folder every worker
+    /// reads at the same path (cluster mode). Null: <see cref="OutputDirectory"/>.
+    /// </summary>
+    public string? CheckpointDirectory { get; init; }
+
+    /// <summary>
+    /// Whether <see cref="SweepCoordinator.StartAsync"/> requeues (as a new attempt) the trials the store shows
+    /// running (cancelled trials are requeued either way). True in embedded mode, where a restart means every trial
+    /// stopped. False in cluster mode: a running trial's worker may still be running it, and the broker redelivers
+    /// it if that worker dies.
+    /// </summary>
+    public bool RequeueRunningOnStart { get; init; } = true;
+
     /// <summary>The folder of trial <paramref name="id"/>.</summary>
-    public string TrialDirectory(string id) => Path.Combine(OutputDirectory, "trials", id);
+    public string TrialDirectory(string id) => Path.Combine(CheckpointDirectory ?? OutputDirectory, "trials", id);
 }

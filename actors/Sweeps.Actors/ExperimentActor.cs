@@ -63,25 +63,32 @@ public sealed class ExperimentActor(ExperimentWorker worker) : IConsumer<RunTria
             {
                 last = m.Trial.Kind == TrialKind.Sleep
                     ? await SleepAsync(m, sequence).ConfigureAwait(false)
-                    : await TrainAsync(context, m, slot, () => ++sequence).ConfigureAwait(false);
+                    : await TrainAsync(context, m, slot, s => sequence = Math.Max(sequence, s)).ConfigureAwait(false);
                 sequence = last.Sequence;
             }
             catch (OperationCanceledException) when (worker.Stopping.IsCancellationRequested)
             {
-                last = new TrialCancelled(m.Trial.Id, m.Attempt, ++sequence, DateTimeOffset.UtcNow);
+                last = new TrialCancelled(m.Trial.Id, m.Attempt, Math.Max(++sequence, FinalSequence(m.Trial)), DateTimeOffset.UtcNow);
             }
 #pragma warning disable CA1031 // any failure of one trial is reported as its failure; the sweep goes on
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                last = new TrialFailed(m.Trial.Id, m.Attempt, ++sequence, DateTimeOffset.UtcNow, ex.Message);
+                last = new TrialFailed(m.Trial.Id, m.Attempt, Math.Max(++sequence, FinalSequence(m.Trial)), DateTimeOffset.UtcNow, ex.Message);
             }
 
             // The slot is free before the last event goes out: a waiting delivery starts on it at once.
             SlotChanged(slot, busy: false, m.Trial.Id);
             released = true;
             worker.Release(slot);
-            await context.Publish(last, last.GetType(), CancellationToken.None).ConfigureAwait(false);
+            if (worker.RecordFinal is { } record)
+            {
+                await record(last, CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                await context.Publish(last, last.GetType(), CancellationToken.None).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -98,10 +105,18 @@ public sealed class ExperimentActor(ExperimentWorker worker) : IConsumer<RunTria
     private async Task<TrialEvent> SleepAsync(RunTrial m, int sequence)
     {
         await Task.Delay(m.Trial.SleepMilliseconds, worker.Stopping).ConfigureAwait(false);
-        return new TrialCompleted(m.Trial.Id, m.Attempt, sequence + 1, DateTimeOffset.UtcNow, null, null, null, null, null, null, null, null);
+        return new TrialCompleted(m.Trial.Id, m.Attempt, Math.Max(sequence + 1, FinalSequence(m.Trial)), DateTimeOffset.UtcNow, null, null, null, null, null, null, null, null);
     }
 
-    private async Task<TrialEvent> TrainAsync(ConsumeContext context, RunTrial m, DeviceSlot slot, Func<int> nextSequence)
+    // Sequences follow the trial's progress, not a counter: started 1, epoch e 1 + e, the last event epochs + 2. A
+    // trial redelivered to another worker (its first worker died) resumes from its last checkpoint and reports
+    // the remaining epochs under the sequences the first worker would have used; the store drops what the first
+    // worker already reported (same trial, attempt and sequence).
+    private static int EpochSequence(int epoch) => 1 + epoch;
+
+    private static int FinalSequence(TrialSpec spec) => spec.Epochs + 2;
+
+    private async Task<TrialEvent> TrainAsync(ConsumeContext context, RunTrial m, DeviceSlot slot, Action<int> used)
     {
         var spec = m.Trial;
         var labels = TrialLabels.Of(m.Sweep, spec);
@@ -134,7 +149,7 @@ public sealed class ExperimentActor(ExperimentWorker worker) : IConsumer<RunTria
                 }
             },
             Epoch = e => context.Publish(new TrialEpochCompleted(
-                    spec.Id, m.Attempt, nextSequence(), DateTimeOffset.UtcNow, e.Epoch, e.Epochs, e.TrainLoss, e.TestTop1, e.Seconds, e.SamplesPerSecond))
+                    spec.Id, m.Attempt, Used(used, EpochSequence(e.Epoch)), DateTimeOffset.UtcNow, e.Epoch, e.Epochs, e.TrainLoss, e.TestTop1, e.Seconds, e.SamplesPerSecond))
                 .GetAwaiter().GetResult(),
         };
 
@@ -142,8 +157,14 @@ public sealed class ExperimentActor(ExperimentWorker worker) : IConsumer<RunTria
         var result = await Task.Factory.StartNew(
             () => trainer.Run(worker.Stopping), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
         return new TrialCompleted(
-            spec.Id, m.Attempt, nextSequence(), DateTimeOffset.UtcNow, result.BestTestTop1, result.BestEpoch, result.LastTestTop1, result.MeanLast5TestTop1,
+            spec.Id, m.Attempt, Used(used, FinalSequence(spec)), DateTimeOffset.UtcNow, result.BestTestTop1, result.BestEpoch, result.LastTestTop1, result.MeanLast5TestTop1,
             result.ModelSizeBits, result.EwgsDelta, RecipeJson(m.Directory), result.ResumedAfterEpoch);
+    }
+
+    private static int Used(Action<int> used, int sequence)
+    {
+        used(sequence);
+        return sequence;
     }
 
     private static string? RecipeJson(string directory)

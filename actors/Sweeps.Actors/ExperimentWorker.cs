@@ -38,6 +38,9 @@ public sealed class ExperimentWorker : IConsumer<CancelSweep>, IDisposable
     /// <summary>Number of slots: trials this worker runs at the same time.</summary>
     public int SlotCount => Slots.Count;
 
+    /// <summary>Slots not running a trial now.</summary>
+    public int FreeSlots => _available.CurrentCount;
+
     /// <summary>Deliveries to take at the same time: twice the slots (see the class remarks).</summary>
     public int DeliveryLimit => 2 * Slots.Count;
 
@@ -46,6 +49,13 @@ public sealed class ExperimentWorker : IConsumer<CancelSweep>, IDisposable
 
     /// <summary>Cancelled when the sweep is cancelled: running trials stop at their next step, new ones do not start.</summary>
     public CancellationToken Stopping => _cancel.Token;
+
+    /// <summary>
+    /// How a trial's last event (completed, failed, cancelled) reaches the coordinator. Null (embedded mode): it is
+    /// published. Cluster mode sets a function that returns only once the coordinator recorded the event, so that
+    /// the trial's message is acknowledged only after its end is in the store.
+    /// </summary>
+    public Func<TrialEvent, CancellationToken, Task>? RecordFinal { get; init; }
 
     /// <summary>Stops running trials (they checkpoint and report cancelled) and starts no more.</summary>
     public void Cancel() => _cancel.Cancel();

@@ -86,7 +86,8 @@ public sealed class SweepCoordinator :
             }
 
             State = state;
-            foreach (var requeue in State.RequeueInterrupted(DateTimeOffset.UtcNow))
+            foreach (var requeue in State.RequeueInterrupted(DateTimeOffset.UtcNow)
+                .Where(r => _options.RequeueRunningOnStart || State.Trials[r.TrialId].Status != TrialStatus.Running))
             {
                 RecordAndApply(requeue);
             }
@@ -136,28 +137,36 @@ public sealed class SweepCoordinator :
     }
 
     /// <inheritdoc/>
-    public Task Consume(ConsumeContext<TrialStarted> context) => HandleAsync(Message(context));
+    public Task Consume(ConsumeContext<TrialStarted> context) => HandleAndRespondAsync(context);
 
     /// <inheritdoc/>
-    public Task Consume(ConsumeContext<TrialEpochCompleted> context) => HandleAsync(Message(context));
+    public Task Consume(ConsumeContext<TrialEpochCompleted> context) => HandleAndRespondAsync(context);
 
     /// <inheritdoc/>
-    public Task Consume(ConsumeContext<TrialCompleted> context) => HandleAsync(Message(context));
+    public Task Consume(ConsumeContext<TrialCompleted> context) => HandleAndRespondAsync(context);
 
     /// <inheritdoc/>
-    public Task Consume(ConsumeContext<TrialFailed> context) => HandleAsync(Message(context));
+    public Task Consume(ConsumeContext<TrialFailed> context) => HandleAndRespondAsync(context);
 
     /// <inheritdoc/>
-    public Task Consume(ConsumeContext<TrialCancelled> context) => HandleAsync(Message(context));
+    public Task Consume(ConsumeContext<TrialCancelled> context) => HandleAndRespondAsync(context);
 
     /// <inheritdoc/>
     public void Dispose() => _gate.Dispose();
 
-    private static T Message<T>(ConsumeContext<T> context)
-        where T : class
+    // An event sent as a request (a worker's last event of a trial, in cluster mode) is answered once it is in
+    // the store: the worker acknowledges the trial's message only then. A duplicate is answered too (it was
+    // recorded before), and so is a rejected one (retrying cannot make it legal).
+    private async Task HandleAndRespondAsync<T>(ConsumeContext<T> context)
+        where T : TrialEvent
     {
         ArgumentNullException.ThrowIfNull(context);
-        return context.Message;
+        var e = context.Message;
+        var outcome = await HandleAsync(e).ConfigureAwait(false);
+        if (context.RequestId is not null && context.ResponseAddress is not null)
+        {
+            await context.RespondAsync(new TrialEventRecorded(e.TrialId, e.Attempt, e.Sequence, outcome)).ConfigureAwait(false);
+        }
     }
 
     private EventOutcome RecordAndApply(TrialEvent e)

@@ -122,7 +122,7 @@ public sealed class SweepProcessTests : IDisposable
     }
 
     /// <summary>Sweeps.Cli.dll as built next to its runtimeconfig (the test's copy, or the CLI project's output).</summary>
-    private static string CliDll()
+    internal static string CliDll()
     {
         var local = typeof(RunCommand).Assembly.Location;
         if (File.Exists(Path.ChangeExtension(local, ".runtimeconfig.json")))

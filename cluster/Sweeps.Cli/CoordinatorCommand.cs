@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Sweeps.Actors.Planning;
+using Sweeps.Actors.State;
+using Sweeps.Actors.Storage;
+using Sweeps.Cluster;
+
+namespace Sweeps.Cli;
+
+/// <summary><c>sweeps coordinator --config cluster.yaml --sweep FILE</c>: the coordinator of a cluster sweep.</summary>
+internal static class CoordinatorCommand
+{
+    /// <summary>Builds the command.</summary>
+    internal static Command Create()
+    {
+        var cluster = new ClusterOptions();
+        var sweep = new Option<string>("--sweep") { Description = "The sweep file (YAML).", Required = true };
+        var output = new Option<string?>("--out") { Description = "Results and report folder (default: the folder of the configuration's storePath)." };
+        var command = new Command("coordinator", "Coordinate a sweep on a cluster: send its trials to the workers through RabbitMQ, record their events, write the results. Started again, it continues.")
+        {
+            cluster.Config, cluster.Set, sweep, output,
+        };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var config = cluster.Load(result, Console.Error);
+            return config is null ? RunCommand.BadInput : await RunAsync(config, result.GetValue(sweep)!, result.GetValue(output), Console.Out, Console.Error, cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(Cluster.Configuration.ClusterConfig config, string path, string? outputDirectory, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        SweepDefinition definition;
+        try
+        {
+            definition = SweepFile.Load(path);
+        }
+        catch (SweepFileException ex)
+        {
+            await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return RunCommand.BadInput;
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        void OnInterrupt(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        }
+
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnInterrupt);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnInterrupt);
+        var options = new SweepRunOptions
+        {
+            Definition = definition,
+            SweepFile = path,
+            SweepText = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false),
+            OutputDirectory = outputDirectory ?? Path.GetDirectoryName(config.StorePath)!,
+            Devices = ["cluster"],
+            Versions = new Dictionary<string, string> { ["sweeps"] = VersionCommand.SweepsVersion, ["dotnet"] = Environment.Version.ToString() },
+        };
+        SweepRunResult result;
+        try
+        {
+            result = await ClusterCoordinatorHost.RunAsync(config, options, output, null, stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or StoreException or IOException or UnauthorizedAccessException or MassTransit.MassTransitException)
+        {
+            await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return RunCommand.BadInput;
+        }
+
+        var counts = result.State.Counts();
+        await output.WriteLineAsync(
+            $"sweep {definition.Name} {result.Status}: {counts[TrialStatus.Completed]} completed, {counts[TrialStatus.Failed]} failed, "
+            + $"{counts[TrialStatus.Cancelled] + counts[TrialStatus.Pending]} not finished; results in {result.OutputDirectory}").ConfigureAwait(false);
+        return result.Status switch
+        {
+            "completed" => 0,
+            "cancelled" => RunCommand.Cancelled,
+            _ => RunCommand.SomeFailed,
+        };
+    }
+}

@@ -1,0 +1,54 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Sweeps.Cluster;
+
+namespace Sweeps.Cli;
+
+/// <summary><c>sweeps worker --config cluster.yaml [--devices cpu,cpu]</c>: a worker of a cluster.</summary>
+internal static class WorkerCommand
+{
+    /// <summary>Builds the command.</summary>
+    internal static Command Create()
+    {
+        var cluster = new ClusterOptions();
+        var devices = new Option<string?>("--devices")
+        {
+            Description = "This worker's devices, one trial slot each (cpu,cpu or cuda:0,cuda:1). Default: the configuration's nodes.<host>.devices, else devices.",
+        };
+        var command = new Command("worker", "Run trials of cluster sweeps: take them from RabbitMQ, as many at a time as there are slots. Ctrl-C stops at once; its trials go to other workers.")
+        {
+            cluster.Config, cluster.Set, devices,
+        };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var extra = result.GetValue(devices) is { } d ? new Dictionary<string, string> { ["devices"] = d } : null;
+            var config = cluster.Load(result, Console.Error, extra);
+            if (config is null)
+            {
+                return RunCommand.BadInput;
+            }
+
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            void OnInterrupt(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                stop.Cancel();
+            }
+
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnInterrupt);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnInterrupt);
+            var slots = extra is null ? config.DevicesOf(Environment.MachineName) : config.Devices;
+            try
+            {
+                var cancelled = await ClusterWorkerHost.RunAsync(config, slots, Console.Out, stop.Token).ConfigureAwait(false);
+                return cancelled ? RunCommand.Cancelled : 0;
+            }
+            catch (MassTransit.MassTransitException ex)
+            {
+                await Console.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+                return 2;
+            }
+        });
+        return command;
+    }
+}

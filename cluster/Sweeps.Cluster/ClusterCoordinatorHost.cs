@@ -1,0 +1,121 @@
+using MassTransit;
+using Sweeps.Actors;
+using Sweeps.Actors.Messages;
+using Sweeps.Actors.Planning;
+using Sweeps.Actors.Storage;
+using Sweeps.Cluster.Configuration;
+
+namespace Sweeps.Cluster;
+
+/// <summary>
+/// Cluster mode's coordinator: the <see cref="SweepCoordinator"/> of the embedded mode, with its store at the
+/// configuration's <c>storePath</c>, sending trials to the RabbitMQ trials queue that workers share and taking
+/// their events from its own durable queue. Trial folders (checkpoints) go under the shared checkpoint folder,
+/// <c>checkpointDirectory/&lt;sweep&gt;/trials/&lt;id&gt;</c>; results and the report go to the output folder.
+/// Killed and started again, it replays the store and continues: running trials stay with their workers.
+/// </summary>
+public static class ClusterCoordinatorHost
+{
+    /// <summary>Runs (or continues) the sweep until every trial finished or it was cancelled.</summary>
+    /// <param name="config">The cluster configuration.</param>
+    /// <param name="options">The sweep; its <see cref="SweepRunOptions.OutputDirectory"/> gets the results files.</param>
+    /// <param name="log">Progress lines (never a password).</param>
+    /// <param name="observer">Also told what happens (tests, progress view).</param>
+    /// <param name="cancellationToken">Cancels the sweep: running trials stop with their last epoch checkpointed.</param>
+    /// <exception cref="InvalidOperationException">The store holds another sweep.</exception>
+    /// <exception cref="StoreException">The store cannot be opened or written.</exception>
+    public static async Task<SweepRunResult> RunAsync(
+        ClusterConfig config, SweepRunOptions options, TextWriter log, ISweepObserver? observer = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(log);
+        var def = options.Definition;
+        var plan = SweepPlanner.Plan(def);
+        var output = Path.GetFullPath(options.OutputDirectory);
+        Directory.CreateDirectory(output);
+        Directory.CreateDirectory(Path.GetDirectoryName(config.StorePath)!);
+        using var store = new SqliteSweepStore(config.StorePath);
+        var previous = store.LoadSweep();
+        if (previous is not null && previous.Name != def.Name)
+        {
+            throw new InvalidOperationException($"the store {config.StorePath} holds the sweep '{previous.Name}', not '{def.Name}': set another storePath");
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(output, "sweep.yaml"), options.SweepText, cancellationToken).ConfigureAwait(false);
+        var info = new SweepInfo
+        {
+            Name = def.Name,
+            File = options.SweepFile,
+            Dataset = def.Dataset,
+            StartedAt = previous?.StartedAt ?? DateTimeOffset.UtcNow,
+            Status = "running",
+            Versions = options.Versions,
+            Devices = options.Devices,
+            Host = Environment.MachineName,
+        };
+        store.SaveSweep(info);
+        var results = new ResultsWriter(output, () => info);
+        var all = new CompositeObserver(observer ?? NullObserver.Instance, results);
+        ISendEndpoint? trials = null;
+        var coordinatorOptions = new CoordinatorOptions
+        {
+            Sweep = def.Name,
+            OutputDirectory = output,
+            CheckpointDirectory = Path.Combine(config.CheckpointDirectory, def.Name),
+            RequeueRunningOnStart = false,
+            DataDirectory = def.DataDirectory,
+            TrainLimit = def.Limit,
+            TestLimit = def.TestLimit,
+        };
+        using var coordinator = new SweepCoordinator(coordinatorOptions, plan, store, m => trials!.Send(m), all);
+        results.Coordinator = coordinator;
+        options.AttachState?.Invoke(() => coordinator.State);
+        var bus = RabbitMqTransport.CreateBus(config.Broker, cfg =>
+            cfg.ReceiveEndpoint(RabbitMqTransport.CoordinatorQueue, e =>
+            {
+                e.PrefetchCount = 64;
+                e.ConcurrentMessageLimit = 1;
+                e.Instance(coordinator);
+            }));
+
+        await log.WriteLineAsync($"coordinator: sweep {def.Name}, {plan.Count} trials, broker {config.Broker}, store {config.StorePath}, checkpoints {coordinatorOptions.CheckpointDirectory}").ConfigureAwait(false);
+        var purged = await RabbitMqTransport.PurgeTrialsAsync(config.Broker, cancellationToken).ConfigureAwait(false);
+        if (purged > 0)
+        {
+            await log.WriteLineAsync($"coordinator: {purged} queued trials of an earlier run removed; ready trials are sent again").ConfigureAwait(false);
+        }
+
+        await bus.StartAsync(cancellationToken).ConfigureAwait(false);
+        string status;
+        try
+        {
+            trials = await bus.GetSendEndpoint(RabbitMqTransport.TrialsAddress).ConfigureAwait(false);
+            await coordinator.StartAsync(cancellationToken).ConfigureAwait(false);
+            while (!coordinator.Completion.IsCompleted)
+            {
+                if ((cancellationToken.IsCancellationRequested || store.IsCancelRequested()) && !coordinator.IsCancelling)
+                {
+                    await log.WriteLineAsync("coordinator: cancelling; workers stop their running trials (resumable)").ConfigureAwait(false);
+                    await coordinator.CancelAsync().ConfigureAwait(false);
+                    await bus.Publish(new CancelSweep(def.Name, DateTimeOffset.UtcNow), CancellationToken.None).ConfigureAwait(false);
+                }
+
+                await Task.WhenAny(coordinator.Completion, Task.Delay(options.CancelPollInterval, CancellationToken.None)).ConfigureAwait(false);
+            }
+
+            status = await coordinator.Completion.ConfigureAwait(false);
+        }
+        finally
+        {
+            await bus.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        info = info with { Status = status, FinishedAt = DateTimeOffset.UtcNow };
+        store.SaveSweep(info);
+        store.ClearCancelRequest();
+        await results.DisposeAsync().ConfigureAwait(false);
+        ResultsFiles.Write(output, info, coordinator.State);
+        return new SweepRunResult(status, coordinator.State, output, 0);
+    }
+}

@@ -1,0 +1,128 @@
+using MassTransit;
+using Sweeps.Actors;
+using Sweeps.Actors.Messages;
+using Sweeps.Cluster.Configuration;
+
+namespace Sweeps.Cluster;
+
+/// <summary>
+/// Cluster mode's worker: the embedded mode's <see cref="ExperimentActor"/> as a competing consumer of the
+/// RabbitMQ trials queue, as many trials at a time as it has slots (one per device). A trial's message is
+/// acknowledged only after the coordinator answered that the trial's last event is in its store; a worker that
+/// dies leaves its trials unacknowledged, and the broker gives them to another worker, which resumes them from
+/// their last checkpoint in the shared checkpoint folder.
+/// </summary>
+public static class ClusterWorkerHost
+{
+    /// <summary>How long one attempt to have the last event recorded waits for the coordinator's answer.</summary>
+    public static readonly TimeSpan RecordTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Runs the worker until <paramref name="cancellationToken"/> is cancelled (the worker stops at once; its
+    /// unacknowledged trials go back to the queue) or a sweep is cancelled (its running trials stop, checkpointed
+    /// and resumable, and the worker returns true).
+    /// </summary>
+    /// <param name="config">The cluster configuration.</param>
+    /// <param name="devices">This worker's devices, one slot each.</param>
+    /// <param name="log">Progress lines.</param>
+    /// <param name="cancellationToken">Stops the worker.</param>
+    /// <returns>True when a sweep's cancellation stopped the worker.</returns>
+    public static async Task<bool> RunAsync(ClusterConfig config, IReadOnlyList<string> devices, TextWriter log, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(devices);
+        ArgumentNullException.ThrowIfNull(log);
+        var node = $"{Environment.MachineName}/{Environment.ProcessId}";
+        var slots = DeviceSlot.For(devices, 1, Environment.ProcessorCount);
+        IBus? busRef = null;
+        using var worker = new ExperimentWorker(node, slots)
+        {
+            RecordFinal = (e, ct) => RecordAsync(busRef!, e, log, ct),
+        };
+        var bus = RabbitMqTransport.CreateBus(config.Broker, cfg =>
+        {
+            cfg.ReceiveEndpoint(RabbitMqTransport.TrialsQueue, e =>
+            {
+                // Twice the slots: a slot starts its next trial while the last one's end is being recorded (the
+                // actor waits for a free slot), and a worker that joins later still finds the trials waiting.
+                e.PrefetchCount = worker.DeliveryLimit;
+                e.ConcurrentMessageLimit = worker.DeliveryLimit;
+                e.Consumer(() => new ExperimentActor(worker));
+            });
+            cfg.ReceiveEndpoint($"sweeps-worker-{Environment.MachineName}-{Environment.ProcessId}", e =>
+            {
+                e.AutoDelete = true;
+                e.Durable = false;
+                e.Instance(worker);
+            });
+        });
+        busRef = bus;
+        await bus.StartAsync(cancellationToken).ConfigureAwait(false);
+        await log.WriteLineAsync($"worker {node}: {slots.Count} slots ({string.Join(", ", devices)}), broker {config.Broker}").ConfigureAwait(false);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, worker.Stopping);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, either.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        // A cancelled sweep: let the running trials report their cancellation, then stop.
+        await log.WriteLineAsync($"worker {node}: the sweep was cancelled; stopping").ConfigureAwait(false);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline && slots.Count != FreeSlots(worker))
+        {
+            await Task.Delay(100, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        await Task.Delay(500, CancellationToken.None).ConfigureAwait(false);
+        await bus.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        return true;
+    }
+
+    private static int FreeSlots(ExperimentWorker worker) => worker.FreeSlots;
+
+    private static async Task RecordAsync(IBus bus, TrialEvent e, TextWriter log, CancellationToken cancellationToken)
+    {
+        // Until the coordinator answers: while it is down (or the broker is), the event waits in its queue or is
+        // sent again; it records an event once (trial, attempt, sequence) and answers a repeat as a duplicate.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var response = e switch
+                {
+                    TrialCompleted c => await RequestAsync(bus, c, cancellationToken).ConfigureAwait(false),
+                    TrialFailed f => await RequestAsync(bus, f, cancellationToken).ConfigureAwait(false),
+                    TrialCancelled x => await RequestAsync(bus, x, cancellationToken).ConfigureAwait(false),
+                    _ => throw new InvalidOperationException($"{e.GetType().Name} is not a trial's last event"),
+                };
+                if (response.Outcome == EventOutcome.Rejected)
+                {
+                    await log.WriteLineAsync($"worker: the coordinator rejected {e.GetType().Name} of {e.TrialId} attempt {e.Attempt} (stale attempt)").ConfigureAwait(false);
+                }
+
+                return;
+            }
+            catch (Exception ex) when (ex is RequestTimeoutException or MassTransitException or TimeoutException)
+            {
+                await log.WriteLineAsync($"worker: {e.TrialId} attempt {e.Attempt}: its end is not recorded yet (try {attempt}: {ex.GetType().Name}); retrying").ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task<TrialEventRecorded> RequestAsync<T>(IBus bus, T message, CancellationToken cancellationToken)
+        where T : class
+    {
+        var client = bus.CreateRequestClient<T>(RabbitMqTransport.CoordinatorAddress, RequestTimeout.After(s: (int)RecordTimeout.TotalSeconds));
+        var response = await client.GetResponse<TrialEventRecorded>(message, cancellationToken).ConfigureAwait(false);
+        return response.Message;
+    }
+}

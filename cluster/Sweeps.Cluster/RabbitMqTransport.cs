@@ -1,0 +1,72 @@
+using System.Security.Authentication;
+using MassTransit;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+using Sweeps.Cluster.Configuration;
+
+namespace Sweeps.Cluster;
+
+/// <summary>The RabbitMQ side of cluster mode: queue names, the bus of a node, purging the trials queue.</summary>
+internal static class RabbitMqTransport
+{
+    /// <summary>The queue workers take trials from (competing consumers; durable).</summary>
+    public const string TrialsQueue = "sweeps-trials";
+
+    /// <summary>The coordinator's queue: trial events (durable: they wait there while the coordinator is down).</summary>
+    public const string CoordinatorQueue = "sweeps-coordinator";
+
+    /// <summary>Heartbeat a node asks for: a dead node's connection (and its unacknowledged trials) is released after about two missed ones.</summary>
+    public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(5);
+
+    public static Uri TrialsAddress => new("queue:" + TrialsQueue);
+
+    public static Uri CoordinatorAddress => new("queue:" + CoordinatorQueue);
+
+    /// <summary>A bus on the broker of <paramref name="broker"/>, with the endpoints <paramref name="configure"/> adds.</summary>
+    public static IBusControl CreateBus(BrokerSettings broker, Action<IRabbitMqBusFactoryConfigurator> configure) =>
+        Bus.Factory.CreateUsingRabbitMq(cfg =>
+        {
+            cfg.Host(broker.Host, (ushort)broker.Port, broker.VirtualHost, h =>
+            {
+                h.Username(broker.User);
+                h.Password(broker.Password.Reveal());
+                h.Heartbeat(Heartbeat);
+                if (broker.Tls)
+                {
+                    h.UseSsl(s =>
+                    {
+                        s.ServerName = broker.Host;
+                        s.Protocol = SslProtocols.Tls12 | SslProtocols.Tls13;
+                    });
+                }
+            });
+            configure(cfg);
+        });
+
+    /// <summary>
+    /// Removes the trials that wait in the trials queue (not those a worker holds): a restarting coordinator sends
+    /// every ready trial again, and would otherwise queue some twice.
+    /// </summary>
+    public static async Task<uint> PurgeTrialsAsync(BrokerSettings broker, CancellationToken cancellationToken = default)
+    {
+        var factory = new ConnectionFactory
+        {
+            HostName = broker.Host,
+            Port = broker.Port,
+            VirtualHost = broker.VirtualHost,
+            UserName = broker.User,
+            Password = broker.Password.Reveal(),
+            Ssl = new SslOption { Enabled = broker.Tls, ServerName = broker.Host },
+        };
+        await using var connection = await factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await channel.QueuePurgeAsync(TrialsQueue, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == 404)
+        {
+            return 0;
+        }
+    }
+}
