@@ -41,6 +41,14 @@ internal static class CoordinatorCommand
             return RunCommand.BadInput;
         }
 
+        var (metrics, endpoint, badMetrics) = await MetricsHosting.StartAsync(config.MetricsAddress, "metricsAddress", output, error, cancellationToken).ConfigureAwait(false);
+        if (badMetrics)
+        {
+            return RunCommand.BadInput;
+        }
+
+        using var metricsOwner = metrics;
+        await using var endpointOwner = endpoint;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         void OnInterrupt(PosixSignalContext context)
         {
@@ -58,6 +66,7 @@ internal static class CoordinatorCommand
             OutputDirectory = outputDirectory ?? Path.GetDirectoryName(config.StorePath)!,
             Devices = ["cluster"],
             Versions = new Dictionary<string, string> { ["sweeps"] = VersionCommand.SweepsVersion, ["dotnet"] = Environment.Version.ToString() },
+            Metrics = metrics,
         };
         SweepRunResult result;
         try

@@ -75,27 +75,14 @@ internal static class RunCommand
         var plan = SweepPlanner.Plan(definition);
         await output.WriteLineAsync($"sweep {definition.Name}: {plan.Count} trials on {string.Join(", ", devices)} ({definition.TrialsPerDevice} per device); output {outDir}").ConfigureAwait(false);
 
-        MetricsEndpointOptions? endpointOptions = null;
-        if (metricsAddress is not null && !metricsAddress.Equals("off", StringComparison.OrdinalIgnoreCase))
+        var (sweepMetrics, endpoint, badMetrics) = await MetricsHosting.StartAsync(metricsAddress, "--metrics", output, error, cancellationToken).ConfigureAwait(false);
+        if (badMetrics)
         {
-            try
-            {
-                endpointOptions = MetricsEndpointOptions.Parse(metricsAddress);
-            }
-            catch (FormatException ex)
-            {
-                await error.WriteLineAsync($"error: --metrics: {ex.Message}").ConfigureAwait(false);
-                return BadInput;
-            }
+            return BadInput;
         }
 
-        using var sweepMetrics = endpointOptions is null ? null : new SweepMetrics();
-        await using var endpoint = sweepMetrics is null ? null : await StartMetricsAsync(sweepMetrics, endpointOptions!, error, cancellationToken).ConfigureAwait(false);
-        if (endpoint is not null)
-        {
-            await output.WriteLineAsync($"metrics: {endpoint.MetricsUri}").ConfigureAwait(false);
-        }
-
+        using var metricsOwner = sweepMetrics;
+        await using var endpointOwner = endpoint;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var interrupts = 0;
         void OnInterrupt(PosixSignalContext context)
@@ -123,7 +110,7 @@ internal static class RunCommand
                 ["sweeps"] = VersionCommand.SweepsVersion, ["libtorch"] = LibTorch.LibTorchVersion, ["dotnet"] = Environment.Version.ToString(),
             },
             AttachState = view.Attach,
-            Metrics = endpoint is null ? null : sweepMetrics,
+            Metrics = sweepMetrics,
         };
 
         SweepRunResult result;
@@ -167,25 +154,5 @@ internal static class RunCommand
             "cancelled" => Cancelled,
             _ => SomeFailed,
         };
-    }
-
-    /// <summary>Starts /metrics; when the requested port is taken, falls back to a free port (a sweep never fails for its
-    /// metrics endpoint). Returns null, after a warning, when no endpoint can be started at all.</summary>
-    private static async Task<MetricsEndpoint?> StartMetricsAsync(SweepMetrics metrics, MetricsEndpointOptions options, TextWriter error, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await MetricsEndpoint.StartAsync(metrics, options, cancellationToken).ConfigureAwait(false);
-        }
-        catch (IOException ex) when (options.Port != 0)
-        {
-            await error.WriteLineAsync($"warning: metrics: {ex.Message}; using a free port instead").ConfigureAwait(false);
-            return await StartMetricsAsync(metrics, options with { Port = 0 }, error, cancellationToken).ConfigureAwait(false);
-        }
-        catch (IOException ex)
-        {
-            await error.WriteLineAsync($"warning: metrics: {ex.Message}; running without a /metrics endpoint").ConfigureAwait(false);
-            return null;
-        }
     }
 }

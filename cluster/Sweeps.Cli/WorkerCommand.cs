@@ -15,9 +15,15 @@ internal static class WorkerCommand
         {
             Description = "This worker's devices, one trial slot each (cpu,cpu or cuda:0,cuda:1). Default: the configuration's nodes.<host>.devices, else devices.",
         };
+        var metrics = new Option<string>("--metrics")
+        {
+            Description = "Where this worker serves Prometheus metrics (its slots): address:port, a port (on 127.0.0.1), or 'off'. "
+                + "When the port is taken, a free one is used (the address is printed).",
+            DefaultValueFactory = _ => "127.0.0.1:9465",
+        };
         var command = new Command("worker", "Run trials of cluster sweeps: take them from RabbitMQ, as many at a time as there are slots. Ctrl-C stops at once; its trials go to other workers.")
         {
-            cluster.Config, cluster.Set, devices,
+            cluster.Config, cluster.Set, devices, metrics,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -28,6 +34,14 @@ internal static class WorkerCommand
                 return RunCommand.BadInput;
             }
 
+            var (sweepMetrics, endpoint, badMetrics) = await MetricsHosting.StartAsync(result.GetValue(metrics), "--metrics", Console.Out, Console.Error, cancellationToken).ConfigureAwait(false);
+            if (badMetrics)
+            {
+                return RunCommand.BadInput;
+            }
+
+            using var metricsOwner = sweepMetrics;
+            await using var endpointOwner = endpoint;
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             void OnInterrupt(PosixSignalContext context)
             {
@@ -40,7 +54,7 @@ internal static class WorkerCommand
             var slots = extra is null ? config.DevicesOf(Environment.MachineName) : config.Devices;
             try
             {
-                var cancelled = await ClusterWorkerHost.RunAsync(config, slots, Console.Out, stop.Token).ConfigureAwait(false);
+                var cancelled = await ClusterWorkerHost.RunAsync(config, slots, Console.Out, stop.Token, sweepMetrics).ConfigureAwait(false);
                 return cancelled ? RunCommand.Cancelled : 0;
             }
             catch (MassTransit.MassTransitException ex)

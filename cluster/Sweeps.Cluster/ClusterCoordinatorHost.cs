@@ -56,7 +56,9 @@ public static class ClusterCoordinatorHost
         };
         store.SaveSweep(info);
         var results = new ResultsWriter(output, () => info);
-        var all = new CompositeObserver(observer ?? NullObserver.Instance, results);
+        SweepCoordinator? coordinatorRef = null;
+        var metrics = options.Metrics is { } m ? new MetricsObserver(m, () => coordinatorRef!.State) : null;
+        var all = new CompositeObserver(observer ?? NullObserver.Instance, results, (ISweepObserver?)metrics ?? NullObserver.Instance);
         ISendEndpoint? trials = null;
         var coordinatorOptions = new CoordinatorOptions
         {
@@ -70,6 +72,8 @@ public static class ClusterCoordinatorHost
         };
         using var coordinator = new SweepCoordinator(coordinatorOptions, plan, store, m => trials!.Send(m), all);
         results.Coordinator = coordinator;
+        coordinatorRef = coordinator;
+        metrics?.Initialize(def.Name, coordinator.State);
         options.AttachState?.Invoke(() => coordinator.State);
         var bus = RabbitMqTransport.CreateBus(config.Broker, cfg =>
             cfg.ReceiveEndpoint(RabbitMqTransport.CoordinatorQueue, e =>

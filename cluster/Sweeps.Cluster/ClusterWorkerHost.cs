@@ -26,8 +26,10 @@ public static class ClusterWorkerHost
     /// <param name="devices">This worker's devices, one slot each.</param>
     /// <param name="log">Progress lines.</param>
     /// <param name="cancellationToken">Stops the worker.</param>
+    /// <param name="metrics">Prometheus metrics of this worker (its slots); null for none.</param>
     /// <returns>True when a sweep's cancellation stopped the worker.</returns>
-    public static async Task<bool> RunAsync(ClusterConfig config, IReadOnlyList<string> devices, TextWriter log, CancellationToken cancellationToken = default)
+    public static async Task<bool> RunAsync(
+        ClusterConfig config, IReadOnlyList<string> devices, TextWriter log, CancellationToken cancellationToken = default, Monitoring.SweepMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(devices);
@@ -35,7 +37,9 @@ public static class ClusterWorkerHost
         var node = $"{Environment.MachineName}/{Environment.ProcessId}";
         var slots = DeviceSlot.For(devices, 1, Environment.ProcessorCount);
         IBus? busRef = null;
-        using var worker = new ExperimentWorker(node, slots)
+        // The worker's own metrics are its slots (busy/idle); trial series and counts are the coordinator's.
+        ISweepObserver observer = metrics is null ? NullObserver.Instance : new MetricsObserver(metrics, () => Actors.State.SweepState.Create([]));
+        using var worker = new ExperimentWorker(node, slots, observer)
         {
             RecordFinal = (e, ct) => RecordAsync(busRef!, e, log, ct),
         };
