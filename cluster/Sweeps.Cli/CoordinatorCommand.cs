@@ -49,15 +49,7 @@ internal static class CoordinatorCommand
 
         using var metricsOwner = metrics;
         await using var endpointOwner = endpoint;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        void OnInterrupt(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            stop.Cancel();
-        }
-
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnInterrupt);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnInterrupt);
+        using var stop = new InterruptSignals(cancellationToken);
         var options = new SweepRunOptions
         {
             Definition = definition,

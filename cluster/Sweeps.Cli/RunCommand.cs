@@ -83,20 +83,10 @@ internal static class RunCommand
 
         using var metricsOwner = sweepMetrics;
         await using var endpointOwner = endpoint;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var interrupts = 0;
-        void OnInterrupt(PosixSignalContext context)
-        {
-            if (Interlocked.Increment(ref interrupts) == 1)
-            {
-                context.Cancel = true;
-                error.WriteLine("stopping: running trials checkpoint their last epoch and stop at the next step (again to abort)");
-                stop.Cancel();
-            }
-        }
-
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnInterrupt);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnInterrupt);
+        using var stop = new InterruptSignals(
+            cancellationToken,
+            () => error.WriteLine("stopping: running trials checkpoint their last epoch and stop at the next step (again to abort)"),
+            abortOnSecond: true);
         var view = new ProgressView(output, ProgressView.TerminalSupportsLive);
         var options = new SweepRunOptions
         {

@@ -42,15 +42,7 @@ internal static class WorkerCommand
 
             using var metricsOwner = sweepMetrics;
             await using var endpointOwner = endpoint;
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            void OnInterrupt(PosixSignalContext context)
-            {
-                context.Cancel = true;
-                stop.Cancel();
-            }
-
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnInterrupt);
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnInterrupt);
+            using var stop = new InterruptSignals(cancellationToken);
             var slots = extra is null ? config.DevicesOf(Environment.MachineName) : config.Devices;
             try
             {
