@@ -232,6 +232,10 @@ run_tests() {
   for problem in "${problems[@]}"; do
     echo "FAILED: $problem"
   done
+  if [[ $failed -gt 0 ]]; then
+    # The failed tests by name with their messages, here at the end where a CI log's tail shows them.
+    python3 "$ROOT/tools/trx_failures.py" --lines "${SWEEPS_FAILURE_LINES:-40}" "$TEST_RESULTS"/*.trx || true
+  fi
   echo "$passed passed, $failed failed, $skipped skipped"
   [[ $failed -eq 0 ]]
 }

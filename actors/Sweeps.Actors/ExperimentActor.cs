@@ -56,7 +56,8 @@ public sealed class ExperimentActor(ExperimentWorker worker) : IConsumer<RunTria
         var released = false;
         try
         {
-            await context.Publish(new TrialStarted(m.Trial.Id, m.Attempt, ++sequence, DateTimeOffset.UtcNow, worker.Node, slot.Device)).ConfigureAwait(false);
+            var started = new TrialStarted(m.Trial.Id, m.Attempt, ++sequence, DateTimeOffset.UtcNow, worker.Node, slot.Device);
+            await Delivery.UntilSentAsync(() => context.Publish(started), null, worker.Stopping).ConfigureAwait(false);
             SlotChanged(slot, busy: true, m.Trial.Id);
             TrialEvent last;
             try
@@ -87,7 +88,7 @@ public sealed class ExperimentActor(ExperimentWorker worker) : IConsumer<RunTria
             }
             else
             {
-                await context.Publish(last, last.GetType(), CancellationToken.None).ConfigureAwait(false);
+                await Delivery.UntilSentAsync(() => context.Publish(last, last.GetType(), CancellationToken.None), null, CancellationToken.None).ConfigureAwait(false);
             }
         }
         finally
@@ -148,9 +149,13 @@ public sealed class ExperimentActor(ExperimentWorker worker) : IConsumer<RunTria
                     Observe.Safely(() => worker.Observer.StepReported(labels, new StepReport(p.Epoch, p.Epochs, p.Step, p.StepsPerEpoch, p.Loss)));
                 }
             },
-            Epoch = e => context.Publish(new TrialEpochCompleted(
-                    spec.Id, m.Attempt, Used(used, EpochSequence(e.Epoch)), DateTimeOffset.UtcNow, e.Epoch, e.Epochs, e.TrainLoss, e.TestTop1, e.Seconds, e.SamplesPerSecond))
-                .GetAwaiter().GetResult(),
+            // The trainer waits here while the transport is down: the epoch is checkpointed, its event must not be lost.
+            Epoch = e =>
+            {
+                var epoch = new TrialEpochCompleted(
+                    spec.Id, m.Attempt, Used(used, EpochSequence(e.Epoch)), DateTimeOffset.UtcNow, e.Epoch, e.Epochs, e.TrainLoss, e.TestTop1, e.Seconds, e.SamplesPerSecond);
+                Delivery.UntilSentAsync(() => context.Publish(epoch), null, worker.Stopping).GetAwaiter().GetResult();
+            },
         };
 
         var trainer = new Trainer(options, callbacks);

@@ -36,30 +36,6 @@ public static class ClusterCoordinatorHost
         Directory.CreateDirectory(output);
         Directory.CreateDirectory(Path.GetDirectoryName(config.StorePath)!);
         using var store = new SqliteSweepStore(config.StorePath);
-        var previous = store.LoadSweep();
-        if (previous is not null && previous.Name != def.Name)
-        {
-            throw new InvalidOperationException($"the store {config.StorePath} holds the sweep '{previous.Name}', not '{def.Name}': set another storePath");
-        }
-
-        await File.WriteAllTextAsync(Path.Combine(output, "sweep.yaml"), options.SweepText, cancellationToken).ConfigureAwait(false);
-        var info = new SweepInfo
-        {
-            Name = def.Name,
-            File = options.SweepFile,
-            Dataset = def.Dataset,
-            StartedAt = previous?.StartedAt ?? DateTimeOffset.UtcNow,
-            Status = "running",
-            Versions = options.Versions,
-            Devices = options.Devices,
-            Host = Environment.MachineName,
-        };
-        store.SaveSweep(info);
-        var results = new ResultsWriter(output, () => info);
-        SweepCoordinator? coordinatorRef = null;
-        var metrics = options.Metrics is { } m ? new MetricsObserver(m, () => coordinatorRef!.State) : null;
-        var all = new CompositeObserver(observer ?? NullObserver.Instance, results, (ISweepObserver?)metrics ?? NullObserver.Instance);
-        ISendEndpoint? trials = null;
         var coordinatorOptions = new CoordinatorOptions
         {
             Sweep = def.Name,
@@ -70,17 +46,16 @@ public static class ClusterCoordinatorHost
             TrainLimit = def.Limit,
             TestLimit = def.TestLimit,
         };
-        using var coordinator = new SweepCoordinator(coordinatorOptions, plan, store, m => trials!.Send(m), all);
-        results.Coordinator = coordinator;
-        coordinatorRef = coordinator;
-        metrics?.Initialize(def.Name, coordinator.State);
-        options.AttachState?.Invoke(() => coordinator.State);
+        ISendEndpoint? trials = null;
+        await using var run = await CoordinatorRun.OpenAsync(
+            options, store, output, other => $"the store {config.StorePath} holds the sweep '{other}', not '{def.Name}': set another storePath",
+            coordinatorOptions, plan, m => trials!.Send(m), [observer], cancellationToken).ConfigureAwait(false);
         var bus = RabbitMqTransport.CreateBus(config.Broker, cfg =>
             cfg.ReceiveEndpoint(RabbitMqTransport.CoordinatorQueue, e =>
             {
                 e.PrefetchCount = 64;
                 e.ConcurrentMessageLimit = 1;
-                e.Instance(coordinator);
+                e.Instance(run.Coordinator);
             }));
 
         await log.WriteLineAsync($"coordinator: sweep {def.Name}, {plan.Count} trials, broker {config.Broker}, store {config.StorePath}, checkpoints {coordinatorOptions.CheckpointDirectory}").ConfigureAwait(false);
@@ -95,31 +70,14 @@ public static class ClusterCoordinatorHost
         try
         {
             trials = await bus.GetSendEndpoint(RabbitMqTransport.TrialsAddress).ConfigureAwait(false);
-            await coordinator.StartAsync(cancellationToken).ConfigureAwait(false);
-            while (!coordinator.Completion.IsCompleted)
-            {
-                if ((cancellationToken.IsCancellationRequested || store.IsCancelRequested()) && !coordinator.IsCancelling)
-                {
-                    await log.WriteLineAsync("coordinator: cancelling; workers stop their running trials (resumable)").ConfigureAwait(false);
-                    await coordinator.CancelAsync().ConfigureAwait(false);
-                    await bus.Publish(new CancelSweep(def.Name, DateTimeOffset.UtcNow), CancellationToken.None).ConfigureAwait(false);
-                }
-
-                await Task.WhenAny(coordinator.Completion, Task.Delay(options.CancelPollInterval, CancellationToken.None)).ConfigureAwait(false);
-            }
-
-            status = await coordinator.Completion.ConfigureAwait(false);
+            status = await run.RunAsync(c => bus.Publish(c, CancellationToken.None), log, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             await bus.StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
-        info = info with { Status = status, FinishedAt = DateTimeOffset.UtcNow };
-        store.SaveSweep(info);
-        store.ClearCancelRequest();
-        await results.DisposeAsync().ConfigureAwait(false);
-        ResultsFiles.Write(output, info, coordinator.State);
-        return new SweepRunResult(status, coordinator.State, output, 0);
+        var state = await run.FinishAsync(status).ConfigureAwait(false);
+        return new SweepRunResult(status, state, output, 0);
     }
 }

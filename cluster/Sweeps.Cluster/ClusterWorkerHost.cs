@@ -96,29 +96,20 @@ public static class ClusterWorkerHost
     {
         // Until the coordinator answers: while it is down (or the broker is), the event waits in its queue or is
         // sent again; it records an event once (trial, attempt, sequence) and answers a repeat as a duplicate.
-        for (var attempt = 1; ; attempt++)
+        var response = default(TrialEventRecorded);
+        await Delivery.UntilSentAsync(
+            async () => response = e switch
+            {
+                TrialCompleted c => await RequestAsync(bus, c, cancellationToken).ConfigureAwait(false),
+                TrialFailed f => await RequestAsync(bus, f, cancellationToken).ConfigureAwait(false),
+                TrialCancelled x => await RequestAsync(bus, x, cancellationToken).ConfigureAwait(false),
+                _ => throw new InvalidOperationException($"{e.GetType().Name} is not a trial's last event"),
+            },
+            (attempt, ex) => log.WriteLine($"worker: {e.TrialId} attempt {e.Attempt}: its end is not recorded yet (try {attempt}: {ex.GetType().Name}: {ex.Message}); retrying"),
+            cancellationToken).ConfigureAwait(false);
+        if (response!.Outcome == EventOutcome.Rejected)
         {
-            try
-            {
-                var response = e switch
-                {
-                    TrialCompleted c => await RequestAsync(bus, c, cancellationToken).ConfigureAwait(false),
-                    TrialFailed f => await RequestAsync(bus, f, cancellationToken).ConfigureAwait(false),
-                    TrialCancelled x => await RequestAsync(bus, x, cancellationToken).ConfigureAwait(false),
-                    _ => throw new InvalidOperationException($"{e.GetType().Name} is not a trial's last event"),
-                };
-                if (response.Outcome == EventOutcome.Rejected)
-                {
-                    await log.WriteLineAsync($"worker: the coordinator rejected {e.GetType().Name} of {e.TrialId} attempt {e.Attempt} (stale attempt)").ConfigureAwait(false);
-                }
-
-                return;
-            }
-            catch (Exception ex) when (ex is RequestTimeoutException or MassTransitException or TimeoutException)
-            {
-                await log.WriteLineAsync($"worker: {e.TrialId} attempt {e.Attempt}: its end is not recorded yet (try {attempt}: {ex.GetType().Name}); retrying").ConfigureAwait(false);
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
-            }
+            await log.WriteLineAsync($"worker: the coordinator rejected {e.GetType().Name} of {e.TrialId} attempt {e.Attempt} (stale attempt)").ConfigureAwait(false);
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MassTransit;
 using Sweeps.Actors;
 using Sweeps.Actors.Messages;
@@ -42,46 +41,17 @@ public static class EmbeddedSweepHost
         var output = Path.GetFullPath(options.OutputDirectory);
         Directory.CreateDirectory(output);
         using var store = SqliteSweepStore.InDirectory(output);
-        var previous = store.LoadSweep();
-        if (previous is not null && previous.Name != def.Name)
-        {
-            throw new InvalidOperationException($"the output folder {output} holds the sweep '{previous.Name}', not '{def.Name}': use another --out");
-        }
-
-        await File.WriteAllTextAsync(Path.Combine(output, "sweep.yaml"), options.SweepText, cancellationToken).ConfigureAwait(false);
-        store.ClearCancelRequest();
-        var info = new SweepInfo
-        {
-            Name = def.Name,
-            File = options.SweepFile,
-            Dataset = def.Dataset,
-            StartedAt = previous?.StartedAt ?? DateTimeOffset.UtcNow,
-            Status = "running",
-            GitCommit = GitCommit(),
-            Versions = options.Versions,
-            Devices = options.Devices,
-            Host = Environment.MachineName,
-        };
-        store.SaveSweep(info);
-
-        var slots = DeviceSlot.For(options.Devices, def.TrialsPerDevice, options.Cores);
         var started = new StartCounter();
-        var results = new ResultsWriter(output, () => info);
-        SweepCoordinator? coordinatorRef = null;
-        var metrics = options.Metrics is { } m ? new MetricsObserver(m, () => coordinatorRef!.State) : null;
-        var all = new CompositeObserver(observer ?? NullObserver.Instance, results, started, (ISweepObserver?)metrics ?? NullObserver.Instance);
-        using var worker = new ExperimentWorker(Environment.MachineName, slots, all);
         ISendEndpoint? trials = null;
         var coordinatorOptions = new CoordinatorOptions
         {
             Sweep = def.Name, OutputDirectory = output, DataDirectory = def.DataDirectory, TrainLimit = def.Limit, TestLimit = def.TestLimit,
         };
-        using var coordinator = new SweepCoordinator(coordinatorOptions, plan, store, m => trials!.Send(m), all);
-        results.Coordinator = coordinator;
-        coordinatorRef = coordinator;
-        metrics?.Initialize(def.Name, coordinator.State);
-        options.AttachState?.Invoke(() => coordinator.State);
-
+        await using var run = await CoordinatorRun.OpenAsync(
+            options, store, output, other => $"the output folder {output} holds the sweep '{other}', not '{def.Name}': use another --out",
+            coordinatorOptions, plan, m => trials!.Send(m), [observer, started], cancellationToken).ConfigureAwait(false);
+        var slots = DeviceSlot.For(options.Devices, def.TrialsPerDevice, options.Cores);
+        using var worker = new ExperimentWorker(Environment.MachineName, slots, run.Observers);
         var bus = Bus.Factory.CreateUsingInMemory(cfg =>
         {
             cfg.ReceiveEndpoint(TrialsQueue, e =>
@@ -94,7 +64,7 @@ public static class EmbeddedSweepHost
             {
                 e.PrefetchCount = 64;
                 e.ConcurrentMessageLimit = 1;
-                e.Instance(coordinator);
+                e.Instance(run.Coordinator);
             });
             cfg.ReceiveEndpoint("worker-control", e => e.Instance(worker));
         });
@@ -104,22 +74,7 @@ public static class EmbeddedSweepHost
         try
         {
             trials = await bus.GetSendEndpoint(new Uri("queue:" + TrialsQueue)).ConfigureAwait(false);
-            await coordinator.StartAsync(cancellationToken).ConfigureAwait(false);
-            while (!coordinator.Completion.IsCompleted)
-            {
-                if (cancellationToken.IsCancellationRequested || store.IsCancelRequested())
-                {
-                    if (!coordinator.IsCancelling)
-                    {
-                        await coordinator.CancelAsync().ConfigureAwait(false);
-                        await bus.Publish(new CancelSweep(def.Name, DateTimeOffset.UtcNow), CancellationToken.None).ConfigureAwait(false);
-                    }
-                }
-
-                await Task.WhenAny(coordinator.Completion, Task.Delay(options.CancelPollInterval, CancellationToken.None)).ConfigureAwait(false);
-            }
-
-            status = await coordinator.Completion.ConfigureAwait(false);
+            status = await run.RunAsync(c => bus.Publish(c, CancellationToken.None), null, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -127,12 +82,8 @@ public static class EmbeddedSweepHost
             await bus.StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
-        info = info with { Status = status, FinishedAt = DateTimeOffset.UtcNow };
-        store.SaveSweep(info);
-        store.ClearCancelRequest();
-        await results.DisposeAsync().ConfigureAwait(false);
-        ResultsFiles.Write(output, info, coordinator.State);
-        return new SweepRunResult(status, coordinator.State, output, started.Count);
+        var state = await run.FinishAsync(status).ConfigureAwait(false);
+        return new SweepRunResult(status, state, output, started.Count);
     }
 
     /// <summary>The state recorded in the store of the output folder <paramref name="directory"/>, replayed.</summary>
@@ -153,28 +104,6 @@ public static class EmbeddedSweepHost
         }
 
         return (store.LoadSweep(), state, store.IsCancelRequested());
-    }
-
-    private static string? GitCommit()
-    {
-        try
-        {
-            using var git = Process.Start(new ProcessStartInfo("git", "rev-parse HEAD")
-            {
-                WorkingDirectory = AppContext.BaseDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-            });
-            if (git is null)
-            {
-                return null;
-            }
-
-            var text = git.StandardOutput.ReadToEnd().Trim();
-            return git.WaitForExit(5000) && git.ExitCode == 0 && text.Length == 40 ? text : null;
-        }
-        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
-        {
-            return null;
-        }
     }
 
     private sealed class StartCounter : ISweepObserver

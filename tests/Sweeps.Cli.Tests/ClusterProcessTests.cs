@@ -61,7 +61,7 @@ public sealed class ClusterProcessTests : IAsyncLifetime
     [Fact]
     public async Task Worker_KilledMidTrial_TrialFinishesOnAnotherWorkerResumedFromCheckpointEachTrialOnce()
     {
-        var sweep = Sweep("killworker", teacherEpochs: 3, sleeping: 6, sleepMs: 800);
+        var sweep = Sweep("killworker", teacherEpochs: 5, sleeping: 6, sleepMs: 800);
         var coordinator = StartCli("coordinator", "--config", Config, "--sweep", sweep);
         var first = StartCli("worker", "--config", Config);
         await WaitUntil(() => Events().OfType<TrialEpochCompleted>().Any(e => e.TrialId == Teacher), TimeSpan.FromMinutes(3), "the teacher's first epoch", coordinator, first);
@@ -81,7 +81,7 @@ public sealed class ClusterProcessTests : IAsyncLifetime
         Assert.StartsWith(Environment.MachineName + "/", started.Node, StringComparison.Ordinal);
         var epochs = File.ReadAllLines(Path.Combine(_dir, "ck", "killworker", "trials", Teacher, "metrics.jsonl"))
             .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("epoch").GetInt32());
-        Assert.Equal([1, 2, 3], epochs);
+        Assert.Equal([1, 2, 3, 4, 5], epochs);
     }
 
     [Fact]
@@ -123,14 +123,16 @@ public sealed class ClusterProcessTests : IAsyncLifetime
     [Fact]
     public async Task Worker_JoiningMidSweep_ReceivesWork()
     {
-        var sweep = Sweep("join", teacherEpochs: 1, sleeping: 14, sleepMs: 800);
+        // One slot on the first worker and 12 trials of 1.5 s: it alone would need ~15 s after the second trial
+        // completes, time enough for a second process to start and connect even on a slow, loaded machine.
+        var sweep = Sweep("join", teacherEpochs: 1, sleeping: 12, sleepMs: 1500);
         var coordinator = StartCli("coordinator", "--config", Config, "--sweep", sweep);
-        StartCli("worker", "--config", Config);
+        StartCli("worker", "--config", Config, "--devices", "cpu");
         await WaitUntil(() => Events().OfType<TrialCompleted>().Count() >= 2, TimeSpan.FromMinutes(2), "2 completed trials", coordinator);
         var late = StartCli("worker", "--config", Config);
 
         await WaitExit(coordinator, TimeSpan.FromMinutes(3));
-        AssertEachTrialCompletedOnce(15);
+        AssertEachTrialCompletedOnce(13);
         var byLate = Events().OfType<TrialStarted>().Count(e => e.Node == $"{Environment.MachineName}/{late.Id}");
         Assert.True(byLate >= 1, "the worker that joined mid-sweep ran no trial\n" + Logs());
     }
@@ -138,7 +140,9 @@ public sealed class ClusterProcessTests : IAsyncLifetime
     [Fact]
     public async Task Cancel_MidSweep_StopsRunningTrialsResumableAndRestartCompletesThem()
     {
-        var sweep = Sweep("cancel", teacherEpochs: 3, sleeping: 4, sleepMs: 5000);
+        // Six teacher epochs: the cancellation (polled every 250 ms, then sent through the broker) lands long before
+        // the teacher could finish, however slow the machine.
+        var sweep = Sweep("cancel", teacherEpochs: 6, sleeping: 4, sleepMs: 5000);
         var coordinator = StartCli("coordinator", "--config", Config, "--sweep", sweep);
         var worker = StartCli("worker", "--config", Config);
         await WaitUntil(() => Events().OfType<TrialEpochCompleted>().Any(e => e.TrialId == Teacher), TimeSpan.FromMinutes(3), "the teacher's first epoch", coordinator);

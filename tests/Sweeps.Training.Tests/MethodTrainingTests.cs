@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Sweeps.Torch;
 using Sweeps.Training.Data;
+using Sweeps.Training.Methods;
 using Sweeps.Training.Training;
 
 namespace Sweeps.Training.Tests;
@@ -69,7 +70,13 @@ public sealed class MethodTrainingTests(TinyTeacherFixture teacher) : IClassFixt
         using var dir = new TempDirectory();
         var options = Options(dir.Path, method, epochs: 1, trainLimit: 16) with { EwgsDeltaUpdate = true };
 
-        var result = TrainerTestData.Trainer(options, () => CheapDeltaMethod.Wrap(method)).Run();
+        // The cheapest estimate (one batch, one Rademacher vector), still through the method's own loss.
+        var trainer = new Trainer(options, () => MethodRegistry.Create(method))
+        {
+            DatasetSource = TrainerTestData.Data,
+            AdjustRecipe = r => r with { EwgsDeltaBatches = 1, EwgsHutchinsonSamples = 1 },
+        };
+        var result = trainer.Run();
 
         Assert.Equal("completed", result.Status);
         Assert.Equal("hutchinson", result.EwgsDelta);

@@ -99,6 +99,10 @@ public sealed class Trainer
     /// <summary>Replaces <c>Datasets.Load</c> (tests: small in-memory sets); the limits still apply.</summary>
     internal Func<DatasetSplit, ImageDataset>? DatasetSource { get; init; }
 
+    /// <summary>Changes the method's recipe before the run (tests: the cheapest EWGS delta estimate); applied before
+    /// <see cref="TrainerOptions.BatchSize"/>.</summary>
+    internal Func<Recipe, Recipe>? AdjustRecipe { get; init; }
+
     /// <summary>Trains (or resumes) the run to its last epoch and writes its outputs.</summary>
     /// <param name="cancellationToken">Checked before every step (see the remarks on cancellation).</param>
     /// <returns>The summary also written to <c>final.json</c>.</returns>
@@ -118,7 +122,8 @@ public sealed class Trainer
         var train = Load(DatasetSplit.Train, o.TrainLimit);
         var test = Load(DatasetSplit.Test, o.TestLimit);
         using var method = _createMethod();
-        var recipe = o.BatchSize is { } batchSize ? method.Recipe with { BatchSize = batchSize } : method.Recipe;
+        var recipe = AdjustRecipe?.Invoke(method.Recipe) ?? method.Recipe;
+        recipe = o.BatchSize is { } batchSize ? recipe with { BatchSize = batchSize } : recipe;
         var requirements = method.Requirements;
         var bits = requirements.QuantizedStudent ? o.Bits : BitWidths.FullPrecision;
         var policy = o.Policy ?? QuantizationPolicy.Default;
