@@ -15,7 +15,8 @@ namespace Sweeps.Actors;
 /// publishes <see cref="TrialStarted"/>, one <see cref="TrialEpochCompleted"/> per epoch and then
 /// <see cref="TrialCompleted"/>, <see cref="TrialFailed"/> or <see cref="TrialCancelled"/>, numbered 1, 2, ... within
 /// the attempt. A delivery that arrives after the worker was cancelled is dropped without events (the trial stays
-/// pending). One instance per delivery.
+/// pending). The start and epoch events are sent again until the transport takes them (<see cref="Delivery"/>): a
+/// broker outage delays a trial at its epoch boundary instead of failing it. One instance per delivery.
 /// </summary>
 /// <remarks>
 /// Training sets libtorch's process-wide thread count (the slot's) and global seed. With one slot per process every
@@ -57,7 +58,15 @@ public sealed class ExperimentActor(ExperimentWorker worker) : IConsumer<RunTria
         try
         {
             var started = new TrialStarted(m.Trial.Id, m.Attempt, ++sequence, DateTimeOffset.UtcNow, worker.Node, slot.Device);
-            await Delivery.UntilSentAsync(() => context.Publish(started), null, worker.Stopping).ConfigureAwait(false);
+            try
+            {
+                await Delivery.UntilSentAsync(() => context.Publish(started), null, worker.Stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (worker.Stopping.IsCancellationRequested)
+            {
+                return; // stopped before the trial started: dropped, as a delivery after the stop (the trial stays pending)
+            }
+
             SlotChanged(slot, busy: true, m.Trial.Id);
             TrialEvent last;
             try
@@ -88,7 +97,7 @@ public sealed class ExperimentActor(ExperimentWorker worker) : IConsumer<RunTria
             }
             else
             {
-                await Delivery.UntilSentAsync(() => context.Publish(last, last.GetType(), CancellationToken.None), null, CancellationToken.None).ConfigureAwait(false);
+                await context.Publish(last, last.GetType(), CancellationToken.None).ConfigureAwait(false);
             }
         }
         finally

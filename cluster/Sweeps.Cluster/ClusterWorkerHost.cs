@@ -96,15 +96,16 @@ public static class ClusterWorkerHost
     {
         // Until the coordinator answers: while it is down (or the broker is), the event waits in its queue or is
         // sent again; it records an event once (trial, attempt, sequence) and answers a repeat as a duplicate.
+        Func<Task<TrialEventRecorded>> request = e switch
+        {
+            TrialCompleted c => () => RequestAsync(bus, c, cancellationToken),
+            TrialFailed f => () => RequestAsync(bus, f, cancellationToken),
+            TrialCancelled x => () => RequestAsync(bus, x, cancellationToken),
+            _ => throw new InvalidOperationException($"{e.GetType().Name} is not a trial's last event"),
+        };
         var response = default(TrialEventRecorded);
         await Delivery.UntilSentAsync(
-            async () => response = e switch
-            {
-                TrialCompleted c => await RequestAsync(bus, c, cancellationToken).ConfigureAwait(false),
-                TrialFailed f => await RequestAsync(bus, f, cancellationToken).ConfigureAwait(false),
-                TrialCancelled x => await RequestAsync(bus, x, cancellationToken).ConfigureAwait(false),
-                _ => throw new InvalidOperationException($"{e.GetType().Name} is not a trial's last event"),
-            },
+            async () => response = await request().ConfigureAwait(false),
             (attempt, ex) => log.WriteLine($"worker: {e.TrialId} attempt {e.Attempt}: its end is not recorded yet (try {attempt}: {ex.GetType().Name}: {ex.Message}); retrying"),
             cancellationToken).ConfigureAwait(false);
         if (response!.Outcome == EventOutcome.Rejected)
