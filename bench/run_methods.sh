@@ -14,6 +14,8 @@
 #   OUT       output folder (runs/methods); one subfolder per run: <method>-<bits>
 #   MODEL, DATASET, DATA_DIR   when the teacher has no final.json (resnet20, fashion-mnist, none)
 #   SEED (0), THREADS (nproc), DEVICE (cpu), EXTRA_ARGS (more `sweeps train` arguments, e.g. --no-ewgs-delta)
+#   CLI_DLL   the Sweeps.Cli.dll to run (the build of this checkout); a copy of a build keeps a long benchmark
+#             independent of rebuilds while it runs
 # Relative paths are taken from the folder `./sweeps.sh` was started in. Exit status 1 when a run failed.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
@@ -36,7 +38,7 @@ SEED=${SEED:-0}
 THREADS=${THREADS:-$(nproc)}
 DEVICE=${DEVICE:-cpu}
 PYTHON=${PYTHON:-python3}
-CLI_DLL=$ROOT/cluster/Sweeps.Cli/bin/Release/net10.0/Sweeps.Cli.dll
+CLI_DLL=${CLI_DLL:-$ROOT/cluster/Sweeps.Cli/bin/Release/net10.0/Sweeps.Cli.dll}
 [[ -f $CLI_DLL ]] || die "the CLI is not built ($CLI_DLL): run ./sweeps.sh setup, or ./sweeps.sh bench methods"
 
 # The teacher's model and dataset, from its final.json when there is one.
