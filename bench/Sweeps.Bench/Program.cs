@@ -12,11 +12,20 @@ if (args.Length > 0 && args[0] == "orchestration")
     return await OrchestrationBench.RunAsync(o.GetValueOrDefault("trials", 400), o.GetValueOrDefault("ms", 50), o.GetValueOrDefault("slots", 8), o.GetValueOrDefault("warmup", 40));
 }
 
+// ./sweeps.sh bench qat-step runs this through bench/run_qat_step.sh.
+if (args.Length > 0 && args[0] == "qat-step")
+{
+    var q = ParseOptions(args.AsSpan(1));
+    return QatStepBench.Run(q.GetValueOrDefault("pairs", 5), q.GetValueOrDefault("warmup", 3), q.GetValueOrDefault("steps", 10), q.GetValueOrDefault("batch", 256),
+        q.GetValueOrDefault("threads", Environment.ProcessorCount), q.GetValueOrDefault("bits", 4));
+}
+
 // ./sweeps.sh bench train-step runs this (through bench/run_train_step.sh) interleaved with bench/train_step.py.
 if (args.Length == 0 || args[0] != "train-step")
 {
     Console.Error.WriteLine("usage: Sweeps.Bench train-step [--steps N] [--warmup W] [--threads T] [--batch B] [--rss-growth]");
     Console.Error.WriteLine("       Sweeps.Bench orchestration [--trials N] [--ms M] [--slots S] [--warmup W]");
+    Console.Error.WriteLine("       Sweeps.Bench qat-step [--pairs P] [--warmup W] [--steps N] [--batch B] [--threads T] [--bits K]");
     return 2;
 }
 

@@ -12,14 +12,17 @@ public sealed class QuantizerReferenceTests(QuantReferenceFixture fixture) : ICl
     private readonly JsonElement _root = fixture.Root;
 
     [Theory]
-    [InlineData("ewgs_w3_d0", QuantizationTarget.Weights, 3, 0.0)]
-    [InlineData("ewgs_w3_d03", QuantizationTarget.Weights, 3, 0.3)]
-    [InlineData("ewgs_a2_d02", QuantizationTarget.Activations, 2, 0.2)]
-    public void Ewgs_FirstInput_InitialisesAndDifferentiatesAsPyTorch(string key, QuantizationTarget target, int bits, double delta)
+    [InlineData("ewgs_w3_d0", QuantizationTarget.Weights, 3, 0.0, true)]
+    [InlineData("ewgs_w3_d03", QuantizationTarget.Weights, 3, 0.3, true)]
+    [InlineData("ewgs_a2_d02", QuantizationTarget.Activations, 2, 0.2, true)]
+    [InlineData("ewgs_w3_d0", QuantizationTarget.Weights, 3, 0.0, false)]
+    [InlineData("ewgs_w3_d03", QuantizationTarget.Weights, 3, 0.3, false)]
+    [InlineData("ewgs_a2_d02", QuantizationTarget.Activations, 2, 0.2, false)]
+    public void Ewgs_FirstInput_InitialisesAndDifferentiatesAsPyTorch(string key, QuantizationTarget target, int bits, double delta, bool fusedKernel)
     {
         var r = _root.GetProperty(key);
         using var scope = DisposeScope.Enter();
-        using var q = new EwgsQuantizer(target, bits) { Delta = delta };
+        using var q = new EwgsQuantizer(target, bits) { Delta = delta, UseFusedKernel = fusedKernel };
         var x = Tensor.From(target == QuantizationTarget.Weights ? Weights : Activations, N).WithRequiresGrad();
         var y = q.Forward(x);
         (y * Tensor.From(Upstream, N)).Sum().Backward();

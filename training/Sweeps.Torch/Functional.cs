@@ -125,4 +125,21 @@ public static class Functional
     /// </summary>
     public static Tensor EwgsRound(Tensor normalized, long levels, double delta) =>
         Tensor.Wrap(NativeMethods.swAutograd_ewgsRound(H(normalized), levels, delta));
+
+    /// <summary>
+    /// The whole EWGS quantizer fused into one pass forward and one backward (CPU tensors only): x^ =
+    /// clamp((x - l)/(u - l), 0, 1), x_q = round(x^ (L-1))/(L-1), output s T(x_q) with T(q) = 2q - 1
+    /// (<paramref name="mode"/> 0, weights), q (1, activations) or q (u - l) + l (2, signed activations); the
+    /// backward is <see cref="EwgsRound"/>'s, through the clamp to x, l, u and s. Values equal the composed ops;
+    /// the backward cannot be differentiated again (create_graph fails with an error).
+    /// </summary>
+    /// <param name="x">The input (CPU).</param>
+    /// <param name="lower">l, a scalar tensor.</param>
+    /// <param name="upper">u, a scalar tensor.</param>
+    /// <param name="scale">s, a scalar tensor.</param>
+    /// <param name="levels">L = 2^bits.</param>
+    /// <param name="delta">EWGS's delta; 0 is the straight-through estimator.</param>
+    /// <param name="mode">0 weights, 1 activations, 2 signed activations.</param>
+    public static Tensor EwgsQuantize(Tensor x, Tensor lower, Tensor upper, Tensor scale, long levels, double delta, int mode) =>
+        Tensor.Wrap(NativeMethods.swAutograd_ewgsQuantize(H(x), H(lower), H(upper), H(scale), levels, delta, mode));
 }

@@ -18,4 +18,7 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial IntPtr swAutograd_ewgsRound(TensorHandle xhat, long levels, double delta);
+
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial IntPtr swAutograd_ewgsQuantize(TensorHandle x, TensorHandle lower, TensorHandle upper, TensorHandle scale, long levels, double delta, long mode);
 }

@@ -69,6 +69,16 @@ public sealed class EwgsQuantizer : Quantizer
     /// <see cref="HutchinsonDelta"/>; the previous one is released.</summary>
     internal bool CaptureDiscretized { get; set; }
 
+    /// <summary>
+    /// Whether CPU inputs go through the fused EWGS kernel (<see cref="Functional.EwgsQuantize"/>; default) or the
+    /// composed tensor ops (the reference the kernel is tested against; <c>SWEEPS_EWGS_FUSED=0</c> at start-up
+    /// chooses them). Both compute the same values and gradients.
+    /// </summary>
+    public static bool FusedKernel { get; set; } = Environment.GetEnvironmentVariable("SWEEPS_EWGS_FUSED") != "0";
+
+    /// <summary>This quantizer's choice of kernel; null follows <see cref="FusedKernel"/> (tests compare the two).</summary>
+    internal bool? UseFusedKernel { get; set; }
+
     /// <summary>The last captured x_q (owned by this quantizer until <see cref="ReleaseCaptured"/>).</summary>
     internal Tensor? Captured => _captured;
 
@@ -109,6 +119,14 @@ public sealed class EwgsQuantizer : Quantizer
     /// <inheritdoc/>
     protected override Tensor Quantize(Tensor input)
     {
+        // The fused kernel (one pass each way) on the CPU; the composed ops where the discretized values are captured
+        // for the delta update (its Hessian-vector products differentiate the backward again) and on CUDA.
+        if ((UseFusedKernel ?? FusedKernel) && !CaptureDiscretized && input.Device.Type == DeviceType.Cpu)
+        {
+            var mode = Target == QuantizationTarget.Weights ? 0 : SignedInput ? 2 : 1;
+            return Functional.EwgsQuantize(input, Lower, Upper, Scale, Levels, Delta, mode);
+        }
+
         using var scope = DisposeScope.Enter();
         return scope.MoveToOuter(Discretize(input, CaptureDiscretized) * Scale);
     }

@@ -31,6 +31,183 @@ struct EwgsRound : public torch::autograd::Function<EwgsRound> {
   }
 };
 
+// The whole EWGS quantizer in one pass each way (CPU), the same arithmetic as the composed ops of
+// EwgsQuantizer in the same order and precision, so values are bit-identical to them:
+//   r   = (x - l) / (u - l)                     xhat = clamp(r, 0, 1)
+//   xq  = round(xhat (L - 1)) / (L - 1)         (round half to even, as torch.round)
+//   d   = 2 (xq - 1/2)  (mode 0: weights)   |  xq  (mode 1: activations)  |  xq (u - l) + l  (mode 2: signed)
+//   y   = d s
+// Backward: g_d = g s; g_xq = g_d dd/dxq; EWGS g_xhat = g_xq (1 + delta sign(g_xq) (xhat - xq));
+// clamp passes where 0 <= r <= 1 (inclusive, as torch.clamp's backward); then x, l, u through r (and d in
+// mode 2), s through y. The loops are templated on the mode and written so that the compiler vectorises
+// them (no calls, no branches, independent partial sums per lane). The backward is not differentiable:
+// with create_graph (EWGS's Hessian-vector products) the composed ops must be used, and this says so.
+
+// Round half to even of 0 <= v < 2^22 (float) or 2^51 (double) without a libm call: adding and removing
+// 1.5 * 2^23 (2^52) leaves v rounded to an integer by the FPU's default mode, round-to-nearest-even,
+// exactly as std::nearbyint / torch.round. v is xhat (L - 1) <= 255 here.
+inline float round_even(float v) {
+  const float magic = 12582912.0f;
+  return (v + magic) - magic;
+}
+inline double round_even(double v) {
+  const double magic = 6755399441055744.0;
+  return (v + magic) - magic;
+}
+
+template <typename T>
+struct EwgsScalars {
+  T l, range, n, s, delta;
+};
+
+template <typename T>
+inline T clamp01(T r) {
+  const T low = r < T(0) ? T(0) : r;  // NaN stays NaN, as torch.clamp
+  return low > T(1) ? T(1) : low;
+}
+
+template <typename T, int MODE>
+inline T transform(T xq, const EwgsScalars<T>& c) {
+  if constexpr (MODE == 0) return (xq - T(0.5)) * T(2);
+  if constexpr (MODE == 1) return xq;
+  return xq * c.range + c.l;
+}
+
+template <typename T, int MODE>
+void ewgs_forward(const T* x, T* y, int64_t count, const EwgsScalars<T> c) {
+  at::parallel_for(0, count, 16384, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) {
+      const T xq = round_even(clamp01((x[i] - c.l) / c.range) * c.n) / c.n;
+      y[i] = transform<T, MODE>(xq, c) * c.s;
+    }
+  });
+}
+
+// One element of the backward: writes dL/dx and adds to the partial sums of dL/dl, dL/du, dL/ds.
+template <typename T, int MODE, bool DELTA>
+inline void ewgs_backward_one(T x, T g, T* gx, const EwgsScalars<T>& c, T& sl, T& su, T& ss) {
+  const T a = x - c.l;
+  const T r = a / c.range;
+  const T xhat = clamp01(r);
+  const T xq = round_even(xhat * c.n) / c.n;
+  ss += g * transform<T, MODE>(xq, c);
+  const T gd = g * c.s;
+  T gq = gd;
+  if constexpr (MODE == 0) gq = gd * T(2);
+  if constexpr (MODE == 2) {
+    gq = gd * c.range;
+    su += gd * xq;
+    sl += gd - gd * xq;
+  }
+  T gh = gq;
+  if constexpr (DELTA) {
+    const T sign = static_cast<T>((gq > T(0)) - (gq < T(0)));
+    gh = gq * (T(1) + c.delta * sign * (xhat - xq));
+  }
+  const T gr = (r >= T(0) && r <= T(1)) ? gh : T(0);
+  const T ga = gr / c.range;
+  *gx = ga;
+  const T grange = -gr * a / (c.range * c.range);  // r = a / range: d r / d range = -a / range^2
+  su += grange;
+  sl -= grange + ga;  // a = x - l and range = u - l both fall with l
+}
+
+template <typename T, int MODE, bool DELTA>
+void ewgs_backward(const T* x, const T* g, T* gx, int64_t count, const EwgsScalars<T> c, double sums[3]) {
+  constexpr int kLanes = 8;      // independent partial sums: the compiler keeps them in vector registers
+  constexpr int64_t kBlock = 2048;  // then folded into double, so long tensors lose no precision
+  std::vector<double> partial(3 * static_cast<size_t>(at::get_num_threads()), 0.0);
+  at::parallel_for(0, count, 16384, [&](int64_t begin, int64_t end) {
+    double dl = 0, du = 0, ds = 0;
+    for (int64_t start = begin; start < end; start += kBlock) {
+      const int64_t stop = std::min(end, start + kBlock);
+      T sl[kLanes] = {}, su[kLanes] = {}, ss[kLanes] = {};
+      int64_t i = start;
+      for (; i + kLanes <= stop; i += kLanes) {
+        for (int k = 0; k < kLanes; ++k) {
+          ewgs_backward_one<T, MODE, DELTA>(x[i + k], g[i + k], gx + i + k, c, sl[k], su[k], ss[k]);
+        }
+      }
+      for (; i < stop; ++i) ewgs_backward_one<T, MODE, DELTA>(x[i], g[i], gx + i, c, sl[0], su[0], ss[0]);
+      for (int k = 0; k < kLanes; ++k) {
+        dl += sl[k];
+        du += su[k];
+        ds += ss[k];
+      }
+    }
+    const size_t t = 3 * static_cast<size_t>(at::get_thread_num());
+    partial[t] += dl;
+    partial[t + 1] += du;
+    partial[t + 2] += ds;
+  });
+  for (size_t t = 0; t < partial.size(); t += 3) {
+    sums[0] += partial[t];
+    sums[1] += partial[t + 1];
+    sums[2] += partial[t + 2];
+  }
+}
+
+template <typename T>
+EwgsScalars<T> ewgs_scalars(const at::Tensor& lower, const at::Tensor& upper, const at::Tensor& scale, int64_t levels, double delta) {
+  const T l = lower.item<T>(), u = upper.item<T>();
+  return {l, static_cast<T>(u - l), static_cast<T>(levels - 1), scale.item<T>(), static_cast<T>(delta)};
+}
+
+struct EwgsQuantize : public torch::autograd::Function<EwgsQuantize> {
+  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& lower, const at::Tensor& upper,
+                            const at::Tensor& scale, int64_t levels, double delta, int64_t mode) {
+    TORCH_CHECK(x.device().is_cpu(), "ewgsQuantize: CPU tensors only (use the composed ops on ", x.device(), ")");
+    TORCH_CHECK(lower.numel() == 1 && upper.numel() == 1 && scale.numel() == 1, "ewgsQuantize: lower, upper and scale must be scalars");
+    TORCH_CHECK(mode >= 0 && mode <= 2, "ewgsQuantize: mode must be 0 (weights), 1 (activations) or 2 (signed activations), got ", mode);
+    TORCH_CHECK(levels >= 2 && levels <= 256, "ewgsQuantize: levels must be 2 to 256, got ", levels);
+    at::Tensor input = x.contiguous();
+    at::Tensor y = at::empty_like(input);
+    AT_DISPATCH_FLOATING_TYPES(input.scalar_type(), "ewgsQuantize", [&] {
+      const auto c = ewgs_scalars<scalar_t>(lower, upper, scale, levels, delta);
+      const scalar_t* xp = input.data_ptr<scalar_t>();
+      scalar_t* yp = y.data_ptr<scalar_t>();
+      if (mode == 0) ewgs_forward<scalar_t, 0>(xp, yp, input.numel(), c);
+      else if (mode == 1) ewgs_forward<scalar_t, 1>(xp, yp, input.numel(), c);
+      else ewgs_forward<scalar_t, 2>(xp, yp, input.numel(), c);
+    });
+    ctx->save_for_backward({input, lower, upper, scale});
+    ctx->saved_data["levels"] = levels;
+    ctx->saved_data["delta"] = delta;
+    ctx->saved_data["mode"] = mode;
+    return y;
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list grads) {
+    TORCH_CHECK(!at::GradMode::is_enabled(),
+                "ewgsQuantize: its backward is not differentiable (create_graph): use the composed EWGS ops");
+    const auto saved = ctx->get_saved_variables();
+    const at::Tensor& input = saved[0];
+    const int64_t levels = ctx->saved_data["levels"].toInt();
+    const double delta = ctx->saved_data["delta"].toDouble();
+    const int64_t mode = ctx->saved_data["mode"].toInt();
+    const at::Tensor g = grads[0].contiguous();
+    at::Tensor gx = at::empty_like(input);
+    double sums[3] = {0, 0, 0};  // dL/dl, dL/du, dL/ds
+    AT_DISPATCH_FLOATING_TYPES(input.scalar_type(), "ewgsQuantizeBackward", [&] {
+      const auto c = ewgs_scalars<scalar_t>(saved[1], saved[2], saved[3], levels, delta);
+      const scalar_t* xp = input.data_ptr<scalar_t>();
+      const scalar_t* gp = g.data_ptr<scalar_t>();
+      scalar_t* gxp = gx.data_ptr<scalar_t>();
+      const int64_t n = input.numel();
+      const bool withDelta = delta != 0.0;
+      if (mode == 0) {
+        withDelta ? ewgs_backward<scalar_t, 0, true>(xp, gp, gxp, n, c, sums) : ewgs_backward<scalar_t, 0, false>(xp, gp, gxp, n, c, sums);
+      } else if (mode == 1) {
+        withDelta ? ewgs_backward<scalar_t, 1, true>(xp, gp, gxp, n, c, sums) : ewgs_backward<scalar_t, 1, false>(xp, gp, gxp, n, c, sums);
+      } else {
+        withDelta ? ewgs_backward<scalar_t, 2, true>(xp, gp, gxp, n, c, sums) : ewgs_backward<scalar_t, 2, false>(xp, gp, gxp, n, c, sums);
+      }
+    });
+    return {gx, at::full_like(saved[1], sums[0]), at::full_like(saved[2], sums[1]), at::full_like(saved[3], sums[2]),
+            at::Tensor(), at::Tensor(), at::Tensor()};
+  }
+};
+
 }  // namespace
 
 /// Backpropagates from `t`; `grad` may be nullptr for a scalar output.
@@ -75,4 +252,10 @@ SW_EXPORT at::Tensor* swAutograd_ewgsRound(at::Tensor* xhat, int64_t levels, dou
     TORCH_CHECK(levels >= 2, "ewgsRound: levels must be >= 2, got ", levels);
     return sw::wrap(EwgsRound::apply(*xhat, levels, delta));
   })
+}
+
+/// The fused EWGS quantizer (see EwgsQuantize above) on CPU tensors; mode 0 weights, 1 activations, 2 signed activations.
+SW_EXPORT at::Tensor* swAutograd_ewgsQuantize(at::Tensor* x, at::Tensor* lower, at::Tensor* upper, at::Tensor* scale, int64_t levels,
+                                              double delta, int64_t mode) {
+  SW_GUARD(nullptr, return sw::wrap(EwgsQuantize::apply(*x, *lower, *upper, *scale, levels, delta, mode));)
 }
