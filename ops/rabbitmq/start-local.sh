@@ -104,8 +104,11 @@ until ctl await_startup --timeout 120 >"$dir/log/await.log" 2>&1; do
 done
 
 ctl add_vhost "$vhost" >/dev/null 2>&1 || true
-ctl delete_user "$user" >/dev/null 2>&1 || true
-ctl add_user "$user" <"$password_file" >/dev/null
+# A restart keeps the user (its data directory survives): never delete and re-add it then. Clients reconnecting
+# while the user is briefly missing get ACCESS_REFUSED, which MassTransit takes as permanent and stops retrying.
+if ! ctl list_users --quiet --no-table-headers 2>/dev/null | awk '{print $1}' | grep -qxF "$user"; then
+  ctl add_user "$user" <"$password_file" >/dev/null
+fi
 ctl set_permissions -p "$vhost" "$user" '.*' '.*' '.*' >/dev/null
 ctl delete_user guest >/dev/null 2>&1 || true
 ctl delete_user sweeps-admin-disabled >/dev/null 2>&1 || true
