@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
-using Sweeps.Actors.Planning;
 using Sweeps.Actors.State;
 using Sweeps.Actors.Storage;
 using Sweeps.Cluster;
@@ -30,14 +28,8 @@ internal static class CoordinatorCommand
 
     private static async Task<int> RunAsync(Cluster.Configuration.ClusterConfig config, string path, string? outputDirectory, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        SweepDefinition definition;
-        try
+        if (await RunCommand.LoadSweepAsync(path, error).ConfigureAwait(false) is not { } definition)
         {
-            definition = SweepFile.Load(path);
-        }
-        catch (SweepFileException ex)
-        {
-            await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
             return RunCommand.BadInput;
         }
 
@@ -75,11 +67,6 @@ internal static class CoordinatorCommand
         await output.WriteLineAsync(
             $"sweep {definition.Name} {result.Status}: {counts[TrialStatus.Completed]} completed, {counts[TrialStatus.Failed]} failed, "
             + $"{counts[TrialStatus.Cancelled] + counts[TrialStatus.Pending]} not finished; results in {result.OutputDirectory}").ConfigureAwait(false);
-        return result.Status switch
-        {
-            "completed" => 0,
-            "cancelled" => RunCommand.Cancelled,
-            _ => RunCommand.SomeFailed,
-        };
+        return RunCommand.ExitCode(result.Status);
     }
 }

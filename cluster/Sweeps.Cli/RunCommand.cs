@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Sweeps.Actors.Planning;
 using Sweeps.Actors.State;
 using Sweeps.Actors.Storage;
@@ -52,14 +51,8 @@ internal static class RunCommand
     internal static async Task<int> RunAsync(
         string path, string? outputDirectory, TextWriter output, TextWriter error, CancellationToken cancellationToken = default, string? metricsAddress = null)
     {
-        SweepDefinition definition;
-        try
+        if (await LoadSweepAsync(path, error).ConfigureAwait(false) is not { } definition)
         {
-            definition = SweepFile.Load(path);
-        }
-        catch (SweepFileException ex)
-        {
-            await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
             return BadInput;
         }
 
@@ -138,11 +131,28 @@ internal static class RunCommand
         await output.WriteLineAsync($"results: {result.ResultsJson}").ConfigureAwait(false);
         await output.WriteLineAsync($"report:  {result.Report}").ConfigureAwait(false);
         await output.WriteLineAsync($"         {result.HtmlReport} (self-contained: open it in any browser)").ConfigureAwait(false);
-        return result.Status switch
-        {
-            "completed" => 0,
-            "cancelled" => Cancelled,
-            _ => SomeFailed,
-        };
+        return ExitCode(result.Status);
     }
+
+    /// <summary>The sweep file at <paramref name="path"/>, or null after writing its error (file, line, field).</summary>
+    internal static async Task<SweepDefinition?> LoadSweepAsync(string path, TextWriter error)
+    {
+        try
+        {
+            return SweepFile.Load(path);
+        }
+        catch (SweepFileException ex)
+        {
+            await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return null;
+        }
+    }
+
+    /// <summary>The exit code of a finished sweep: 0 completed, <see cref="Cancelled"/>, else <see cref="SomeFailed"/>.</summary>
+    internal static int ExitCode(string status) => status switch
+    {
+        "completed" => 0,
+        "cancelled" => Cancelled,
+        _ => SomeFailed,
+    };
 }

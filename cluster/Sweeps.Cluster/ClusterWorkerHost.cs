@@ -80,7 +80,7 @@ public static class ClusterWorkerHost
         // A cancelled sweep: let the running trials report their cancellation, then stop.
         await log.WriteLineAsync($"worker {node}: the sweep was cancelled; stopping").ConfigureAwait(false);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < deadline && slots.Count != FreeSlots(worker))
+        while (DateTime.UtcNow < deadline && slots.Count != worker.FreeSlots)
         {
             await Task.Delay(100, CancellationToken.None).ConfigureAwait(false);
         }
@@ -89,8 +89,6 @@ public static class ClusterWorkerHost
         await bus.StopAsync(CancellationToken.None).ConfigureAwait(false);
         return true;
     }
-
-    private static int FreeSlots(ExperimentWorker worker) => worker.FreeSlots;
 
     private static async Task RecordAsync(IBus bus, TrialEvent e, TextWriter log, CancellationToken cancellationToken)
     {
