@@ -60,7 +60,7 @@ public sealed class ExperimentActor(ExperimentWorker worker) : IConsumer<RunTria
             var started = new TrialStarted(m.Trial.Id, m.Attempt, ++sequence, DateTimeOffset.UtcNow, worker.Node, slot.Device);
             try
             {
-                await Delivery.UntilSentAsync(() => context.Publish(started), null, worker.Stopping).ConfigureAwait(false);
+                await Delivery.UntilSentAsync(() => (worker.Events ?? context).Publish(started), Failed(m.Trial.Id), worker.Stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (worker.Stopping.IsCancellationRequested)
             {
@@ -108,6 +108,8 @@ public sealed class ExperimentActor(ExperimentWorker worker) : IConsumer<RunTria
             }
         }
     }
+
+    private Action<int, Exception>? Failed(string trial) => worker.SendFailed is { } told ? (attempt, ex) => told(trial, attempt, ex) : null;
 
     private void SlotChanged(DeviceSlot slot, bool busy, string trial) =>
         Observe.Safely(() => worker.Observer.SlotChanged(new SlotReport(worker.Node, slot.Device, slot.Index, busy, trial, Stopwatch.GetTimestamp())));
@@ -163,7 +165,7 @@ public sealed class ExperimentActor(ExperimentWorker worker) : IConsumer<RunTria
             {
                 var epoch = new TrialEpochCompleted(
                     spec.Id, m.Attempt, Used(used, EpochSequence(e.Epoch)), DateTimeOffset.UtcNow, e.Epoch, e.Epochs, e.TrainLoss, e.TestTop1, e.Seconds, e.SamplesPerSecond);
-                Delivery.UntilSentAsync(() => context.Publish(epoch), null, worker.Stopping).GetAwaiter().GetResult();
+                Delivery.UntilSentAsync(() => (worker.Events ?? context).Publish(epoch), Failed(spec.Id), worker.Stopping).GetAwaiter().GetResult();
             },
         };
 

@@ -57,6 +57,19 @@ public sealed class ExperimentWorker : IConsumer<CancelSweep>, IDisposable
     /// </summary>
     public Func<TrialEvent, CancellationToken, Task>? RecordFinal { get; init; }
 
+    /// <summary>
+    /// Where a trial's start and epoch events are published. Null (embedded mode): through the trial's own delivery.
+    /// Cluster mode sets a bus of its own for them: the broker connection that delivered a trial cannot come back
+    /// while that trial waits for an event to go out, so the events must not depend on it.
+    /// </summary>
+    public IPublishEndpoint? Events { get; init; }
+
+    /// <summary>
+    /// Told when an event could not be handed to the transport and is tried again (the trial, the attempt number
+    /// and the exception): the node's log says why a trial waits. Null: not told.
+    /// </summary>
+    public Action<string, int, Exception>? SendFailed { get; init; }
+
     /// <summary>Stops running trials (they checkpoint and report cancelled) and starts no more.</summary>
     public void Cancel() => _cancel.Cancel();
 

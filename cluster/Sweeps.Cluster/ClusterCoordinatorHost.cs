@@ -47,10 +47,16 @@ public static class ClusterCoordinatorHost
             TestLimit = def.TestLimit,
         };
         ISendEndpoint? trials = null;
+        // Trials go out until the broker takes them (a teacher that completes during a broker outage still gets its
+        // students sent), on a bus of their own: the receiving bus reconnects only once the event being handled,
+        // which sends them, has finished.
         await using var run = await CoordinatorRun.OpenAsync(
             options, store, output, other => $"the store {config.StorePath} holds the sweep '{other}', not '{def.Name}': set another storePath",
-            coordinatorOptions, plan, m => trials!.Send(m), [observer], cancellationToken).ConfigureAwait(false);
-        var bus = RabbitMqTransport.CreateBus(config.Broker, cfg =>
+            coordinatorOptions, plan,
+            m => Delivery.UntilSentAsync(() => trials!.Send(m), (attempt, ex) => RabbitMqTransport.LogRetry(log, $"coordinator: {m.Trial.Id} is not sent yet", attempt, ex), CancellationToken.None),
+            [observer], cancellationToken).ConfigureAwait(false);
+        var sender = RabbitMqTransport.CreateBus(config.Broker, log, _ => { });
+        var bus = RabbitMqTransport.CreateBus(config.Broker, log, cfg =>
             cfg.ReceiveEndpoint(RabbitMqTransport.CoordinatorQueue, e =>
             {
                 e.PrefetchCount = 64;
@@ -65,16 +71,24 @@ public static class ClusterCoordinatorHost
             await log.WriteLineAsync($"coordinator: {purged} queued trials of an earlier run removed; ready trials are sent again").ConfigureAwait(false);
         }
 
-        await bus.StartAsync(cancellationToken).ConfigureAwait(false);
+        await sender.StartAsync(cancellationToken).ConfigureAwait(false);
+        trials = await sender.GetSendEndpoint(RabbitMqTransport.TrialsAddress).ConfigureAwait(false);
         string status;
         try
         {
-            trials = await bus.GetSendEndpoint(RabbitMqTransport.TrialsAddress).ConfigureAwait(false);
-            status = await run.RunAsync(c => bus.Publish(c, CancellationToken.None), log, cancellationToken).ConfigureAwait(false);
+            await bus.StartAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                status = await run.RunAsync(c => sender.Publish(c, CancellationToken.None), log, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await bus.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            }
         }
         finally
         {
-            await bus.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await sender.StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
         var state = await run.FinishAsync(status).ConfigureAwait(false);

@@ -36,14 +36,18 @@ public static class ClusterWorkerHost
         ArgumentNullException.ThrowIfNull(log);
         var node = $"{Environment.MachineName}/{Environment.ProcessId}";
         var slots = DeviceSlot.For(devices, 1, Environment.ProcessorCount);
-        IBus? busRef = null;
         // The worker's own metrics are its slots (busy/idle); trial series and counts are the coordinator's.
         ISweepObserver observer = metrics is null ? NullObserver.Instance : new MetricsObserver(metrics, () => Actors.State.SweepState.Create([]));
+        // Events and requests go out on a bus of their own: after a broker outage the receiving bus reconnects only
+        // once every delivery it holds has finished, and a finishing trial waits for its last event to be recorded.
+        var sender = RabbitMqTransport.CreateBus(config.Broker, log, _ => { });
         using var worker = new ExperimentWorker(node, slots, observer)
         {
-            RecordFinal = (e, ct) => RecordAsync(busRef!, e, log, ct),
+            RecordFinal = (e, ct) => RecordAsync(sender, e, log, ct),
+            Events = sender,
+            SendFailed = (trial, attempt, ex) => RabbitMqTransport.LogRetry(log, $"worker: an event of {trial} is not sent yet", attempt, ex),
         };
-        var bus = RabbitMqTransport.CreateBus(config.Broker, cfg =>
+        var bus = RabbitMqTransport.CreateBus(config.Broker, log, cfg =>
         {
             cfg.ReceiveEndpoint(RabbitMqTransport.TrialsQueue, e =>
             {
@@ -60,7 +64,7 @@ public static class ClusterWorkerHost
                 e.Instance(worker);
             });
         });
-        busRef = bus;
+        await sender.StartAsync(cancellationToken).ConfigureAwait(false);
         await bus.StartAsync(cancellationToken).ConfigureAwait(false);
         await log.WriteLineAsync($"worker {node}: {slots.Count} slots ({string.Join(", ", devices)}), broker {config.Broker}").ConfigureAwait(false);
         using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, worker.Stopping);
@@ -87,6 +91,7 @@ public static class ClusterWorkerHost
 
         await Task.Delay(500, CancellationToken.None).ConfigureAwait(false);
         await bus.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await sender.StopAsync(CancellationToken.None).ConfigureAwait(false);
         return true;
     }
 
@@ -104,7 +109,7 @@ public static class ClusterWorkerHost
         var response = default(TrialEventRecorded);
         await Delivery.UntilSentAsync(
             async () => response = await request().ConfigureAwait(false),
-            (attempt, ex) => log.WriteLine($"worker: {e.TrialId} attempt {e.Attempt}: its end is not recorded yet (try {attempt}: {ex.GetType().Name}: {ex.Message}); retrying"),
+            (attempt, ex) => RabbitMqTransport.LogRetry(log, $"worker: the end of {e.TrialId} attempt {e.Attempt} is not recorded yet", attempt, ex),
             cancellationToken).ConfigureAwait(false);
         if (response!.Outcome == EventOutcome.Rejected)
         {

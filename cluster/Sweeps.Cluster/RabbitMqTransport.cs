@@ -22,9 +22,14 @@ internal static class RabbitMqTransport
 
     public static Uri CoordinatorAddress => new("queue:" + CoordinatorQueue);
 
-    /// <summary>A bus on the broker of <paramref name="broker"/>, with the endpoints <paramref name="configure"/> adds.</summary>
-    public static IBusControl CreateBus(BrokerSettings broker, Action<IRabbitMqBusFactoryConfigurator> configure) =>
-        Bus.Factory.CreateUsingRabbitMq(cfg =>
+    /// <summary>
+    /// A bus on the broker of <paramref name="broker"/>, with the endpoints <paramref name="configure"/> adds; the
+    /// bus's own warnings (connection lost, endpoint faulted) go to <paramref name="log"/> (<see cref="BusLog"/>).
+    /// </summary>
+    public static IBusControl CreateBus(BrokerSettings broker, TextWriter log, Action<IRabbitMqBusFactoryConfigurator> configure)
+    {
+        BusLog.Attach(log);
+        return Bus.Factory.CreateUsingRabbitMq(cfg =>
         {
             cfg.Host(broker.Host, (ushort)broker.Port, broker.VirtualHost, h =>
             {
@@ -42,6 +47,19 @@ internal static class RabbitMqTransport
             });
             configure(cfg);
         });
+    }
+
+    /// <summary>
+    /// Logs a failed attempt to send (the 1st, then every 10th: one line per ~10 s while the broker is down), e.g.
+    /// "worker: an event of fp-s0 is not sent yet (try 11: BrokerUnreachableException: ...); retrying".
+    /// </summary>
+    public static void LogRetry(TextWriter log, string what, int attempt, Exception ex)
+    {
+        if (attempt % 10 == 1)
+        {
+            log.WriteLine($"{what} (try {attempt}: {ex.GetType().Name}: {ex.Message}); retrying");
+        }
+    }
 
     /// <summary>
     /// Removes the trials that wait in the trials queue (not those a worker holds): a restarting coordinator sends

@@ -7,6 +7,7 @@
 #   ops/rabbitmq/start-local.sh start --dir DIR [--port 5672] [--dist-port 25672] [--user sweeps]
 #                                     [--vhost sweeps] [--password-file FILE]
 #   ops/rabbitmq/start-local.sh stop --dir DIR
+#   ops/rabbitmq/start-local.sh status --dir DIR    queues (ready, unacknowledged, consumers) and connections
 #
 # The password is read from --password-file (default DIR/broker.password); when that file does not exist a
 # random password is written to it (mode 600). It is passed to rabbitmqctl on standard input, never on a
@@ -24,7 +25,7 @@ die() {
 [[ -x "$RABBIT_BIN/rabbitmq-server" ]] || die "rabbitmq-server is not installed (expected $RABBIT_BIN/rabbitmq-server); run ./sweeps.sh setup or apt-get install rabbitmq-server"
 
 cmd="${1:-}"
-[[ "$cmd" == start || "$cmd" == stop ]] || die "usage: start-local.sh start|stop --dir DIR [--port P] [--dist-port P] [--user U] [--vhost V] [--password-file F]"
+[[ "$cmd" == start || "$cmd" == stop || "$cmd" == status ]] || die "usage: start-local.sh start|stop|status --dir DIR [--port P] [--dist-port P] [--user U] [--vhost V] [--password-file F]"
 shift
 dir='' port=5672 dist_port=25672 user=sweeps vhost=sweeps password_file=''
 while [[ $# -gt 0 ]]; do
@@ -76,6 +77,17 @@ if [[ "$cmd" == stop ]]; then
   exit 0
 fi
 
+if [[ "$cmd" == status ]]; then
+  [[ -f "$dir/nodename" ]] || die "no broker was started in $dir"
+  node_env
+  vhost="$(cat "$dir/vhost")"
+  echo "queues of $RABBITMQ_NODENAME, virtual host $vhost:"
+  ctl list_queues -p "$vhost" --no-table-headers name messages_ready messages_unacknowledged consumers
+  echo "connections:"
+  ctl list_connections --no-table-headers user peer_port state channels
+  exit 0
+fi
+
 [[ "$port" =~ ^[0-9]+$ && "$dist_port" =~ ^[0-9]+$ ]] || die "--port and --dist-port must be port numbers"
 ((dist_port + 10 <= 65535)) || die "--dist-port must be at most 65525 (rabbitmqctl uses the 10 ports above it)"
 password_file="${password_file:-$dir/broker.password}"
@@ -86,6 +98,7 @@ fi
 echo "sweeps-$port@localhost" >"$dir/nodename"
 echo "$port" >"$dir/port"
 echo "$dist_port" >"$dir/dist-port"
+echo "$vhost" >"$dir/vhost"
 echo '[].' >"$dir/enabled_plugins"
 mkdir -p "$dir/mnesia" "$dir/log"
 node_env

@@ -65,6 +65,19 @@ internal sealed class RabbitMqBroker : IAsyncDisposable
     public Task RestartAsync() =>
         RunScriptAsync("start", "--dir", Directory, "--port", Inv(Port), "--dist-port", Inv(DistPort));
 
+    /// <summary>The broker's queues (ready, unacknowledged, consumers) and connections, for a failing test's message.</summary>
+    public async Task<string> StatusAsync()
+    {
+        try
+        {
+            return await RunScriptAsync("status", "--dir", Directory);
+        }
+        catch (InvalidOperationException ex)
+        {
+            return ex.Message;
+        }
+    }
+
     /// <summary>A cluster.yaml for this broker, with the given checkpoint folder and store.</summary>
     public string ClusterYaml(string checkpointDirectory, string storePath, string devices = "[cpu]") => $"""
         broker:
@@ -97,7 +110,7 @@ internal sealed class RabbitMqBroker : IAsyncDisposable
         }
     }
 
-    private async Task RunScriptAsync(params string[] args)
+    private async Task<string> RunScriptAsync(params string[] args)
     {
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Script);
@@ -115,6 +128,8 @@ internal sealed class RabbitMqBroker : IAsyncDisposable
         {
             throw new InvalidOperationException($"start-local.sh {args[0]} failed ({process.ExitCode}): {await stdout}{await stderr}");
         }
+
+        return await stdout;
     }
 
     private static string Inv(int value) => value.ToString(CultureInfo.InvariantCulture);
