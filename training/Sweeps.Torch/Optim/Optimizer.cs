@@ -135,6 +135,8 @@ public abstract class Optimizer : IDisposable
     /// Restores the state saved by <see cref="Save"/> of an optimizer of the same kind with the same
     /// number of groups and of parameters per group (the parameters are matched by position). After
     /// it, steps continue exactly as the saved optimizer's would have, given the same learning rates.
+    /// The state is loaded onto the device of this optimizer's parameters, whatever device it was saved
+    /// from (a run checkpointed on <c>cuda:0</c> resumes on the CPU).
     /// </summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>
     /// <exception cref="TorchException">The file is not an optimizer archive, or its groups do not

@@ -99,11 +99,21 @@ SW_EXPORT int32_t swOptim_save(Optimizer* opt, const char* path) {
 /// Restores the state saved by swOptim_save into an optimizer with the same groups (same
 /// number of groups, same number of parameters in each, same kind of optimizer). The groups'
 /// options (learning rates, ...) are not part of the file: they stay as constructed.
+/// The state's tensors are loaded onto the device of the optimizer's parameters (the first one
+/// found), whatever device they were saved from: a run checkpointed on cuda:0 resumes on the CPU
+/// or on cuda:1 (libtorch would otherwise restore them where they were saved).
 SW_EXPORT int32_t swOptim_load(Optimizer* opt, const char* path) {
   SW_STATUS({
+    c10::optional<c10::Device> device;
+    for (const auto& group : opt->param_groups()) {
+      if (!group.params().empty()) {
+        device = group.params().front().device();
+        break;
+      }
+    }
     try {
       torch::serialize::InputArchive archive;
-      archive.load_from(std::string(path));
+      archive.load_from(std::string(path), device);
       opt->load(archive);
     } catch (const c10::Error& e) {
       throw std::runtime_error(std::string("cannot load optimizer state from '") + path + "': " + e.what_without_backtrace());
