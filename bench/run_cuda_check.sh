@@ -23,12 +23,8 @@
 #   PYTHON (python3). The shim is the one the CLI finds (SWEEPS_NATIVE_LIB, else next to the CLI's assemblies).
 # Relative paths are taken from the folder `./sweeps.sh` was started in.
 set -euo pipefail
-cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
-ROOT=$PWD
-BASE=${SWEEPS_USER_PWD:-$ROOT}
-
-die() { echo "run_cuda_check.sh: $*" >&2; exit 2; }
-absolute() { [[ $1 = /* ]] && echo "$1" || echo "$BASE/$1"; }
+# shellcheck source=bench/common.sh
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/common.sh"
 whole() { [[ ${!1} =~ ^[1-9][0-9]*$ ]] || die "$1 must be a whole number of at least 1, not '${!1}'"; }
 
 DEVICE=${DEVICE:-cuda:0}

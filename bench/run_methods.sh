@@ -18,12 +18,8 @@
 #             independent of rebuilds while it runs
 # Relative paths are taken from the folder `./sweeps.sh` was started in. Exit status 1 when a run failed.
 set -euo pipefail
-cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
-ROOT=$PWD
-BASE=${SWEEPS_USER_PWD:-$ROOT}
-
-die() { echo "run_methods.sh: $*" >&2; exit 2; }
-absolute() { [[ $1 = /* ]] && echo "$1" || echo "$BASE/$1"; }
+# shellcheck source=bench/common.sh
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/common.sh"
 
 [[ -n ${TEACHER:-} ]] || die "set TEACHER=path/to/model.pt (an fp run's model, e.g. from: ./sweeps.sh train --method fp --epochs 15 --out runs/fp)"
 [[ -n ${EPOCHS:-} ]] || die "set EPOCHS (epochs per run)"
