@@ -16,7 +16,11 @@ namespace Sweeps.Actors;
 /// <see cref="TrialCompleted"/>, <see cref="TrialFailed"/> or <see cref="TrialCancelled"/>, numbered 1, 2, ... within
 /// the attempt. A delivery that arrives after the worker was cancelled is dropped without events (the trial stays
 /// pending). The start and epoch events are sent again until the transport takes them (<see cref="Delivery"/>): a
-/// broker outage delays a trial at its epoch boundary instead of failing it. One instance per delivery.
+/// broker outage delays a trial at its epoch boundary instead of failing it. With leases (cluster mode,
+/// <see cref="ExperimentWorker.Leases"/>) a trial runs under a lease in its folder: a delivery of a trial that runs
+/// elsewhere waits for that run (or takes the trial over when its runner is gone), one of a trial whose attempt ended
+/// is dropped, and a delivery whose broker connection is lost before its trial started returns without running it.
+/// One instance per delivery.
 /// </summary>
 /// <remarks>
 /// Training sets libtorch's process-wide thread count (the slot's) and global seed. With one slot per process every
@@ -37,22 +41,72 @@ public sealed class ExperimentActor(ExperimentWorker worker) : IConsumer<RunTria
             return;
         }
 
+        // Cluster mode: the delivery's token is cancelled when the broker connection that delivered it is lost.
+        var lost = worker.Leases is null ? CancellationToken.None : context.CancellationToken;
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(worker.Stopping, lost);
+        if (worker.Leases is { } timing)
+        {
+            TrialLease.Verdict verdict;
+            try
+            {
+                verdict = await TrialLease.WaitAsync(
+                    m.Directory, m.Attempt, timing,
+                    holder => worker.Log?.Invoke($"{m.Trial.Id} attempt {m.Attempt} was delivered again while {holder} runs it: waiting for that run (taken over if it stops)"),
+                    either.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (either.IsCancellationRequested)
+            {
+                return; // lost or stopped while waiting: a lost delivery comes back, a stopped one stays pending
+            }
+
+            if (verdict == TrialLease.Verdict.Done)
+            {
+                worker.Log?.Invoke($"{m.Trial.Id} attempt {m.Attempt} was delivered again after its end was recorded: nothing to run");
+                return;
+            }
+        }
+
         DeviceSlot slot;
         try
         {
-            slot = await worker.AcquireAsync(worker.Stopping).ConfigureAwait(false);
+            slot = await worker.AcquireAsync(either.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (worker.Stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (either.IsCancellationRequested)
         {
             return;
         }
 
-        if (worker.Stopping.IsCancellationRequested)
+        if (either.IsCancellationRequested)
         {
             worker.Release(slot);
             return;
         }
 
+        // A running trial keeps its delivery until its end is recorded, also when the delivery's connection is lost:
+        // the delivery that the broker then makes again waits on the trial's lease (above) instead of running it twice.
+        await RunAsync(context, m, slot).ConfigureAwait(false);
+    }
+
+    // Runs the trial on the slot (released at its end) and has its last event recorded. Under a lease (cluster mode)
+    // the lease is held for the whole run and marked done once the last event is recorded.
+    private async Task RunAsync(ConsumeContext context, RunTrial m, DeviceSlot slot)
+    {
+        worker.RunStarted();
+        worker.Log?.Invoke($"{m.Trial.Id} attempt {m.Attempt} runs on {slot.Device}");
+        using var lease = worker.Leases is { } timing ? TrialLease.Take(m.Directory, m.Attempt, worker.Node, timing) : null;
+        try
+        {
+            await RunAndRecordAsync(context, m, slot).ConfigureAwait(false);
+            lease?.Done();
+        }
+        finally
+        {
+            worker.RunEnded();
+        }
+    }
+
+    private async Task RunAndRecordAsync(ConsumeContext context, RunTrial m, DeviceSlot slot)
+    {
         var sequence = 0;
         var released = false;
         try
@@ -60,7 +114,7 @@ public sealed class ExperimentActor(ExperimentWorker worker) : IConsumer<RunTria
             var started = new TrialStarted(m.Trial.Id, m.Attempt, ++sequence, DateTimeOffset.UtcNow, worker.Node, slot.Device);
             try
             {
-                await Delivery.UntilSentAsync(() => (worker.Events ?? context).Publish(started), Failed(m.Trial.Id), worker.Stopping).ConfigureAwait(false);
+                await Delivery.UntilSentAsync(() => worker.Publish?.Invoke(started) ?? context.Publish(started), Failed(m.Trial.Id), worker.Stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (worker.Stopping.IsCancellationRequested)
             {
@@ -165,7 +219,7 @@ public sealed class ExperimentActor(ExperimentWorker worker) : IConsumer<RunTria
             {
                 var epoch = new TrialEpochCompleted(
                     spec.Id, m.Attempt, Used(used, EpochSequence(e.Epoch)), DateTimeOffset.UtcNow, e.Epoch, e.Epochs, e.TrainLoss, e.TestTop1, e.Seconds, e.SamplesPerSecond);
-                Delivery.UntilSentAsync(() => (worker.Events ?? context).Publish(epoch), Failed(spec.Id), worker.Stopping).GetAwaiter().GetResult();
+                Delivery.UntilSentAsync(() => worker.Publish?.Invoke(epoch) ?? context.Publish(epoch), Failed(spec.Id), worker.Stopping).GetAwaiter().GetResult();
             },
         };
 

@@ -16,6 +16,7 @@ public sealed class ExperimentWorker : IConsumer<CancelSweep>, IDisposable
     private readonly ConcurrentQueue<DeviceSlot> _free;
     private readonly SemaphoreSlim _available;
     private readonly CancellationTokenSource _cancel = new();
+    private int _runs;
 
     /// <summary>A worker with these slots.</summary>
     public ExperimentWorker(string node, IReadOnlyList<DeviceSlot> slots, ISweepObserver? observer = null)
@@ -58,11 +59,22 @@ public sealed class ExperimentWorker : IConsumer<CancelSweep>, IDisposable
     public Func<TrialEvent, CancellationToken, Task>? RecordFinal { get; init; }
 
     /// <summary>
-    /// Where a trial's start and epoch events are published. Null (embedded mode): through the trial's own delivery.
-    /// Cluster mode sets a bus of its own for them: the broker connection that delivered a trial cannot come back
-    /// while that trial waits for an event to go out, so the events must not depend on it.
+    /// Publishes a trial's start and epoch events (one attempt; <see cref="Delivery"/> retries). Null (embedded mode):
+    /// through the trial's own delivery. Cluster mode sends them on a bus of its own: the broker connection that
+    /// delivered a trial cannot come back while that trial waits for an event to go out.
     /// </summary>
-    public IPublishEndpoint? Events { get; init; }
+    public Func<TrialEvent, Task>? Publish { get; init; }
+
+    /// <summary>
+    /// Cluster mode: trials take a lease in their folder (<c>lease.json</c>) while they run, so that a trial's message
+    /// delivered again while it still runs (the broker connection that delivered it was lost) waits for it, or takes
+    /// it over when its runner is gone, instead of running it twice; a delivery whose connection is lost before its
+    /// trial started returns without running it. Null (embedded mode): no leases.
+    /// </summary>
+    public LeaseTiming? Leases { get; init; }
+
+    /// <summary>Lines about trials starting and deliveries that wait for a lease; null: not told.</summary>
+    public Action<string>? Log { get; init; }
 
     /// <summary>
     /// Told when an event could not be handed to the transport and is tried again (the trial, the attempt number
@@ -87,12 +99,21 @@ public sealed class ExperimentWorker : IConsumer<CancelSweep>, IDisposable
         return _free.TryDequeue(out var slot) ? slot : throw new InvalidOperationException("slot accounting is broken: none free");
     }
 
+    /// <summary>Trials started and not yet ended with their last event recorded (a slot is freed before that).</summary>
+    public int RunsInFlight => Volatile.Read(ref _runs);
+
     /// <summary>Returns a slot taken with <see cref="AcquireAsync"/>.</summary>
     public void Release(DeviceSlot slot)
     {
         _free.Enqueue(slot);
         _available.Release();
     }
+
+    /// <summary>Counts a trial's run from its start to its last event recorded (<see cref="RunsInFlight"/>).</summary>
+    internal void RunStarted() => Interlocked.Increment(ref _runs);
+
+    /// <summary>The run counted by <see cref="RunStarted"/> ended.</summary>
+    internal void RunEnded() => Interlocked.Decrement(ref _runs);
 
     /// <inheritdoc/>
     public void Dispose()

@@ -154,6 +154,9 @@ public sealed class SweepCoordinator :
     /// <inheritdoc/>
     public void Dispose() => _gate.Dispose();
 
+    /// <summary>How long answering a worker's request may take before the answer is given up (the worker asks again).</summary>
+    public static TimeSpan ResponseTimeout { get; } = TimeSpan.FromSeconds(5);
+
     // An event sent as a request (a worker's last event of a trial, in cluster mode) is answered once it is in
     // the store: the worker acknowledges the trial's message only then. A duplicate is answered too (it was
     // recorded before), and so is a rejected one (retrying cannot make it legal).
@@ -165,7 +168,18 @@ public sealed class SweepCoordinator :
         var outcome = await HandleAsync(e).ConfigureAwait(false);
         if (context.RequestId is not null && context.ResponseAddress is not null)
         {
-            await context.RespondAsync(new TrialEventRecorded(e.TrialId, e.Attempt, e.Sequence, outcome)).ConfigureAwait(false);
+            // The answer is sent on the connection that delivered the request. When that connection was lost, sending
+            // can wait for it, and it comes back only once this delivery is finished: so the wait is bounded. The
+            // event is recorded either way; the worker asks again and is answered that it is a duplicate.
+            try
+            {
+                await context.RespondAsync(new TrialEventRecorded(e.TrialId, e.Attempt, e.Sequence, outcome)).WaitAsync(ResponseTimeout).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // any failure to answer is answered by the worker's next request
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
         }
     }
 

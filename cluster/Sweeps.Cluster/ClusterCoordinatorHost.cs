@@ -16,6 +16,9 @@ namespace Sweeps.Cluster;
 /// </summary>
 public static class ClusterCoordinatorHost
 {
+    /// <summary>How long one attempt to send a trial (or the cancellation) to the workers may take.</summary>
+    public static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>Runs (or continues) the sweep until every trial finished or it was cancelled.</summary>
     /// <param name="config">The cluster configuration.</param>
     /// <param name="options">The sweep; its <see cref="SweepRunOptions.OutputDirectory"/> gets the results files.</param>
@@ -46,16 +49,17 @@ public static class ClusterCoordinatorHost
             TrainLimit = def.Limit,
             TestLimit = def.TestLimit,
         };
-        ISendEndpoint? trials = null;
+        SenderBus? sender = null;
         // Trials go out until the broker takes them (a teacher that completes during a broker outage still gets its
         // students sent), on a bus of their own: the receiving bus reconnects only once the event being handled,
         // which sends them, has finished.
         await using var run = await CoordinatorRun.OpenAsync(
             options, store, output, other => $"the store {config.StorePath} holds the sweep '{other}', not '{def.Name}': set another storePath",
             coordinatorOptions, plan,
-            m => Delivery.UntilSentAsync(() => trials!.Send(m), (attempt, ex) => RabbitMqTransport.LogRetry(log, $"coordinator: {m.Trial.Id} is not sent yet", attempt, ex), CancellationToken.None),
+            m => Delivery.UntilSentAsync(
+                () => sender!.SendAsync(async (bus, ct) => await (await bus.GetSendEndpoint(RabbitMqTransport.TrialsAddress).ConfigureAwait(false)).Send(m, ct).ConfigureAwait(false), SendTimeout),
+                (attempt, ex) => RabbitMqTransport.LogRetry(log, $"coordinator: {m.Trial.Id} is not sent yet", attempt, ex), CancellationToken.None),
             [observer], cancellationToken).ConfigureAwait(false);
-        var sender = RabbitMqTransport.CreateBus(config.Broker, log, _ => { });
         var bus = RabbitMqTransport.CreateBus(config.Broker, log, cfg =>
             cfg.ReceiveEndpoint(RabbitMqTransport.CoordinatorQueue, e =>
             {
@@ -71,24 +75,20 @@ public static class ClusterCoordinatorHost
             await log.WriteLineAsync($"coordinator: {purged} queued trials of an earlier run removed; ready trials are sent again").ConfigureAwait(false);
         }
 
-        await sender.StartAsync(cancellationToken).ConfigureAwait(false);
-        trials = await sender.GetSendEndpoint(RabbitMqTransport.TrialsAddress).ConfigureAwait(false);
+        sender = await SenderBus.StartAsync(() => RabbitMqTransport.CreateBus(config.Broker, log, _ => { }), log, cancellationToken).ConfigureAwait(false);
         string status;
-        try
+        await using (sender.ConfigureAwait(false))
         {
             await bus.StartAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                status = await run.RunAsync(c => sender.Publish(c, CancellationToken.None), log, cancellationToken).ConfigureAwait(false);
+                status = await run.RunAsync(
+                    c => sender.SendAsync((b, ct) => b.Publish(c, ct), SendTimeout), log, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
                 await bus.StopAsync(CancellationToken.None).ConfigureAwait(false);
             }
-        }
-        finally
-        {
-            await sender.StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
         var state = await run.FinishAsync(status).ConfigureAwait(false);

@@ -17,6 +17,9 @@ public static class ClusterWorkerHost
     /// <summary>How long one attempt to have the last event recorded waits for the coordinator's answer.</summary>
     public static readonly TimeSpan RecordTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long one attempt to publish a trial's start or epoch event may take.</summary>
+    public static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// Runs the worker until <paramref name="cancellationToken"/> is cancelled (the worker stops at once; its
     /// unacknowledged trials go back to the queue) or a sweep is cancelled (its running trials stop, checkpointed
@@ -40,11 +43,13 @@ public static class ClusterWorkerHost
         ISweepObserver observer = metrics is null ? NullObserver.Instance : new MetricsObserver(metrics, () => Actors.State.SweepState.Create([]));
         // Events and requests go out on a bus of their own: after a broker outage the receiving bus reconnects only
         // once every delivery it holds has finished, and a finishing trial waits for its last event to be recorded.
-        var sender = RabbitMqTransport.CreateBus(config.Broker, log, _ => { });
+        await using var sender = await SenderBus.StartAsync(() => RabbitMqTransport.CreateBus(config.Broker, log, _ => { }), log, cancellationToken).ConfigureAwait(false);
         using var worker = new ExperimentWorker(node, slots, observer)
         {
             RecordFinal = (e, ct) => RecordAsync(sender, e, log, ct),
-            Events = sender,
+            Publish = e => sender.SendAsync((bus, ct) => bus.Publish(e, e.GetType(), ct), SendTimeout),
+            Leases = LeaseTiming.Default,
+            Log = line => log.WriteLine($"worker {node}: {line}"),
             SendFailed = (trial, attempt, ex) => RabbitMqTransport.LogRetry(log, $"worker: an event of {trial} is not sent yet", attempt, ex),
         };
         var bus = RabbitMqTransport.CreateBus(config.Broker, log, cfg =>
@@ -64,7 +69,6 @@ public static class ClusterWorkerHost
                 e.Instance(worker);
             });
         });
-        await sender.StartAsync(cancellationToken).ConfigureAwait(false);
         await bus.StartAsync(cancellationToken).ConfigureAwait(false);
         await log.WriteLineAsync($"worker {node}: {slots.Count} slots ({string.Join(", ", devices)}), broker {config.Broker}").ConfigureAwait(false);
         using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, worker.Stopping);
@@ -84,26 +88,25 @@ public static class ClusterWorkerHost
         // A cancelled sweep: let the running trials report their cancellation, then stop.
         await log.WriteLineAsync($"worker {node}: the sweep was cancelled; stopping").ConfigureAwait(false);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < deadline && slots.Count != worker.FreeSlots)
+        while (DateTime.UtcNow < deadline && worker.RunsInFlight > 0)
         {
             await Task.Delay(100, CancellationToken.None).ConfigureAwait(false);
         }
 
         await Task.Delay(500, CancellationToken.None).ConfigureAwait(false);
         await bus.StopAsync(CancellationToken.None).ConfigureAwait(false);
-        await sender.StopAsync(CancellationToken.None).ConfigureAwait(false);
         return true;
     }
 
-    private static async Task RecordAsync(IBus bus, TrialEvent e, TextWriter log, CancellationToken cancellationToken)
+    private static async Task RecordAsync(SenderBus sender, TrialEvent e, TextWriter log, CancellationToken cancellationToken)
     {
         // Until the coordinator answers: while it is down (or the broker is), the event waits in its queue or is
         // sent again; it records an event once (trial, attempt, sequence) and answers a repeat as a duplicate.
         Func<Task<TrialEventRecorded>> request = e switch
         {
-            TrialCompleted c => () => RequestAsync(bus, c, cancellationToken),
-            TrialFailed f => () => RequestAsync(bus, f, cancellationToken),
-            TrialCancelled x => () => RequestAsync(bus, x, cancellationToken),
+            TrialCompleted c => () => sender.SendAsync((bus, ct) => RequestAsync(bus, c, ct), RecordTimeout + TimeSpan.FromSeconds(5)),
+            TrialFailed f => () => sender.SendAsync((bus, ct) => RequestAsync(bus, f, ct), RecordTimeout + TimeSpan.FromSeconds(5)),
+            TrialCancelled x => () => sender.SendAsync((bus, ct) => RequestAsync(bus, x, ct), RecordTimeout + TimeSpan.FromSeconds(5)),
             _ => throw new InvalidOperationException($"{e.GetType().Name} is not a trial's last event"),
         };
         var response = default(TrialEventRecorded);

@@ -122,6 +122,13 @@ public sealed class ClusterProcessTests : IAsyncLifetime
 
         await WaitExit(coordinator, TimeSpan.FromMinutes(3));
         AssertEachTrialCompletedOnce(17);
+
+        // The trials running at the outage went on where they were; their messages, delivered again once the broker was
+        // back, waited on the trials' leases instead of starting them a second time.
+        var runs = System.Text.RegularExpressions.Regex.Matches(Logs(), @"^worker \S+: (\S+) attempt (\d+) runs on ", System.Text.RegularExpressions.RegexOptions.Multiline)
+            .GroupBy(r => (r.Groups[1].Value, r.Groups[2].Value)).ToList();
+        Assert.Equal(17, runs.Count);
+        Assert.All(runs, r => Assert.True(r.Count() == 1, $"{r.Key} ran {r.Count()} times\n{Logs()}"));
     }
 
     [Fact]

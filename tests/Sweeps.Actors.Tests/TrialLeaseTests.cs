@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Sweeps.Actors.Tests;
+
+/// <summary>
+/// The lease a cluster worker holds in a trial's folder while it runs the trial (<see cref="TrialLease"/>): what a
+/// second delivery of the same trial decides, case by case, and the renewal counter it judges a remote runner by.
+/// </summary>
+public sealed class TrialLeaseTests : IDisposable
+{
+    // Fast beats; a stale limit far above any timer delay on a loaded machine.
+    private static readonly LeaseTiming Fast = new(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(1500));
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("sweeps-lease-").FullName;
+
+    private static string Me => $"{Environment.MachineName}/{Environment.ProcessId}";
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task Take_WritesHolderAndAttempt_ThenCountsBeats()
+    {
+        using var lease = TrialLease.Take(_dir, 3, Me, Fast);
+        var first = TrialLease.Read(_dir)!;
+        Assert.Equal((Me, 3, false), (first.Holder, first.Attempt, first.Done));
+        await Task.Delay(400);
+        var later = TrialLease.Read(_dir)!;
+        Assert.True(later.Beat >= 2, $"beat {later.Beat} after 400 ms of 50 ms beats");
+        Assert.Empty(Directory.GetFiles(_dir, "*.tmp"));
+    }
+
+    [Fact]
+    public async Task Done_MarksDoneAndStopsBeating()
+    {
+        var lease = TrialLease.Take(_dir, 1, Me, Fast);
+        await Task.Delay(150);
+        lease.Done();
+        var done = TrialLease.Read(_dir)!;
+        Assert.True(done.Done);
+        await Task.Delay(200);
+        Assert.Equal(done, TrialLease.Read(_dir));
+        lease.Dispose();
+        Assert.Equal(done, TrialLease.Read(_dir));
+    }
+
+    [Fact]
+    public async Task Dispose_StopsBeating_LeaseStaysNotDone()
+    {
+        var lease = TrialLease.Take(_dir, 1, Me, Fast);
+        await Task.Delay(120);
+        lease.Dispose();
+        var last = TrialLease.Read(_dir)!;
+        await Task.Delay(200);
+        Assert.Equal(last, TrialLease.Read(_dir));
+        Assert.False(last.Done);
+    }
+
+    [Fact]
+    public async Task Wait_NoLease_Runs() =>
+        Assert.Equal(TrialLease.Verdict.Run, await TrialLease.WaitAsync(_dir, 1, Fast, null, Timeout()));
+
+    [Fact]
+    public async Task Wait_MissingFolder_Runs() =>
+        Assert.Equal(TrialLease.Verdict.Run, await TrialLease.WaitAsync(Path.Combine(_dir, "never"), 1, Fast, null, Timeout()));
+
+    [Fact]
+    public async Task Wait_LeaseOfAnotherAttempt_Runs()
+    {
+        using var lease = TrialLease.Take(_dir, 1, Me, Fast);
+        Assert.Equal(TrialLease.Verdict.Run, await TrialLease.WaitAsync(_dir, 2, Fast, null, Timeout()));
+    }
+
+    [Fact]
+    public async Task Wait_AttemptDone_IsDone()
+    {
+        TrialLease.Take(_dir, 2, "node-b/17", Fast).Done();
+        Assert.Equal(TrialLease.Verdict.Done, await TrialLease.WaitAsync(_dir, 2, Fast, null, Timeout()));
+    }
+
+    [Fact]
+    public async Task Wait_HolderOfThisHostWhoseProcessExited_RunsAtOnce()
+    {
+        using var gone = Process.Start(new ProcessStartInfo("true") { UseShellExecute = false })!;
+        await gone.WaitForExitAsync();
+        WriteLease(new LeaseState($"{Environment.MachineName}/{gone.Id}", 1, 7, false));
+        var clock = Stopwatch.StartNew();
+        Assert.Equal(TrialLease.Verdict.Run, await TrialLease.WaitAsync(_dir, 1, Fast, null, Timeout()));
+        Assert.True(clock.Elapsed < Fast.Stale, $"took {clock.Elapsed} to see a dead local holder");
+    }
+
+    [Fact]
+    public async Task Wait_RunningHereUntilDone_WaitsThenIsDone_ToldOnce()
+    {
+        var lease = TrialLease.Take(_dir, 1, Me, Fast);
+        var told = new List<string>();
+        var wait = TrialLease.WaitAsync(_dir, 1, Fast, told.Add, Timeout());
+        await Task.Delay(2 * Fast.Stale);
+        Assert.False(wait.IsCompleted, "a delivery ran a trial whose run here is alive");
+        lease.Done();
+        Assert.Equal(TrialLease.Verdict.Done, await wait);
+        Assert.Equal([Me], told);
+    }
+
+    [Fact]
+    public async Task Wait_RemoteHolderWhoseBeatStops_TakenOverAfterStale()
+    {
+        WriteLease(new LeaseState("other-host/42", 4, 11, false));
+        var told = new List<string>();
+        var clock = Stopwatch.StartNew();
+        Assert.Equal(TrialLease.Verdict.Run, await TrialLease.WaitAsync(_dir, 4, Fast, told.Add, Timeout()));
+        Assert.True(clock.Elapsed >= Fast.Stale, $"taken over after {clock.Elapsed}, before the stale limit {Fast.Stale}");
+        Assert.Equal(["other-host/42"], told);
+    }
+
+    [Fact]
+    public async Task Wait_RemoteHolderStillBeating_KeepsWaiting_UntilCancelled()
+    {
+        using var lease = TrialLease.Take(_dir, 1, "other-host/42", Fast);
+        using var cts = new CancellationTokenSource(3 * Fast.Stale);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => TrialLease.WaitAsync(_dir, 1, Fast, null, cts.Token));
+    }
+
+    private static CancellationToken Timeout() => new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;
+
+    private void WriteLease(LeaseState state) =>
+        File.WriteAllText(Path.Combine(_dir, TrialLease.FileName), JsonSerializer.Serialize(state));
+}
