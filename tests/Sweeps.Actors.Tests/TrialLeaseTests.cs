@@ -30,30 +30,28 @@ public sealed class TrialLeaseTests : IDisposable
         Assert.Empty(Directory.GetFiles(_dir, "*.tmp"));
     }
 
-    [Fact]
-    public async Task Done_MarksDoneAndStopsBeating()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task DoneOrDispose_StopsBeating_OnlyDoneMarksDone(bool done)
     {
         var lease = TrialLease.Take(_dir, 1, Me, Fast);
         await Task.Delay(150);
-        lease.Done();
-        var done = TrialLease.Read(_dir)!;
-        Assert.True(done.Done);
-        await Task.Delay(200);
-        Assert.Equal(done, TrialLease.Read(_dir));
-        lease.Dispose();
-        Assert.Equal(done, TrialLease.Read(_dir));
-    }
+        if (done)
+        {
+            lease.Done();
+        }
+        else
+        {
+            lease.Dispose();
+        }
 
-    [Fact]
-    public async Task Dispose_StopsBeating_LeaseStaysNotDone()
-    {
-        var lease = TrialLease.Take(_dir, 1, Me, Fast);
-        await Task.Delay(120);
-        lease.Dispose();
         var last = TrialLease.Read(_dir)!;
+        Assert.Equal(done, last.Done);
         await Task.Delay(200);
         Assert.Equal(last, TrialLease.Read(_dir));
-        Assert.False(last.Done);
+        lease.Dispose();
+        Assert.Equal(last, TrialLease.Read(_dir));
     }
 
     [Fact]
