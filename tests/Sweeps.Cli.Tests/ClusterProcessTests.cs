@@ -71,7 +71,7 @@ public sealed class ClusterProcessTests : IAsyncLifetime
         Assert.Equal(TrialStatus.Running, interrupted.Status);
 
         StartCli("worker", "--config", Config);
-        await WaitExit(coordinator, TimeSpan.FromMinutes(2));
+        await WaitExit(coordinator, TimeSpan.FromMinutes(4));
 
         AssertEachTrialCompletedOnce(7);
         var completed = Events().OfType<TrialCompleted>().Single(e => e.TrialId == Teacher);
