@@ -21,7 +21,7 @@ internal sealed class BusLog : ILoggerFactory
         _least = least;
     }
 
-    /// <summary>Sends MassTransit's log to <paramref name="log"/> for the rest of the process (one bus per node).</summary>
+    /// <summary>Sends MassTransit's log (every bus of the process) to <paramref name="log"/>; a node calls it once at start.</summary>
     /// <param name="log">The node's log.</param>
     /// <exception cref="ArgumentException"><c>SWEEPS_BUS_LOG</c> is not a log level.</exception>
     public static void Attach(TextWriter log)

@@ -33,6 +33,7 @@ public static class ClusterCoordinatorHost
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(log);
+        BusLog.Attach(log);
         var def = options.Definition;
         var plan = SweepPlanner.Plan(def);
         var output = Path.GetFullPath(options.OutputDirectory);
@@ -60,7 +61,7 @@ public static class ClusterCoordinatorHost
                 () => sender!.SendAsync(async (bus, ct) => await (await bus.GetSendEndpoint(RabbitMqTransport.TrialsAddress).ConfigureAwait(false)).Send(m, ct).ConfigureAwait(false), SendTimeout),
                 (attempt, ex) => RabbitMqTransport.LogRetry(log, $"coordinator: {m.Trial.Id} is not sent yet", attempt, ex), CancellationToken.None),
             [observer], cancellationToken).ConfigureAwait(false);
-        var bus = RabbitMqTransport.CreateBus(config.Broker, log, cfg =>
+        var bus = RabbitMqTransport.CreateBus(config.Broker, cfg =>
             cfg.ReceiveEndpoint(RabbitMqTransport.CoordinatorQueue, e =>
             {
                 e.PrefetchCount = 64;
@@ -75,7 +76,7 @@ public static class ClusterCoordinatorHost
             await log.WriteLineAsync($"coordinator: {purged} queued trials of an earlier run removed; ready trials are sent again").ConfigureAwait(false);
         }
 
-        sender = await SenderBus.StartAsync(() => RabbitMqTransport.CreateBus(config.Broker, log, _ => { }), log, cancellationToken).ConfigureAwait(false);
+        sender = await SenderBus.StartAsync(() => RabbitMqTransport.CreateBus(config.Broker, _ => { }), log, cancellationToken).ConfigureAwait(false);
         string status;
         await using (sender.ConfigureAwait(false))
         {

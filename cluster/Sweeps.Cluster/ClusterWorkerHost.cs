@@ -37,13 +37,14 @@ public static class ClusterWorkerHost
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(devices);
         ArgumentNullException.ThrowIfNull(log);
+        BusLog.Attach(log);
         var node = $"{Environment.MachineName}/{Environment.ProcessId}";
         var slots = DeviceSlot.For(devices, 1, Environment.ProcessorCount);
         // The worker's own metrics are its slots (busy/idle); trial series and counts are the coordinator's.
         ISweepObserver observer = metrics is null ? NullObserver.Instance : new MetricsObserver(metrics, () => Actors.State.SweepState.Create([]));
         // Events and requests go out on a bus of their own: after a broker outage the receiving bus reconnects only
         // once every delivery it holds has finished, and a finishing trial waits for its last event to be recorded.
-        await using var sender = await SenderBus.StartAsync(() => RabbitMqTransport.CreateBus(config.Broker, log, _ => { }), log, cancellationToken).ConfigureAwait(false);
+        await using var sender = await SenderBus.StartAsync(() => RabbitMqTransport.CreateBus(config.Broker, _ => { }), log, cancellationToken).ConfigureAwait(false);
         using var worker = new ExperimentWorker(node, slots, observer)
         {
             RecordFinal = (e, ct) => RecordAsync(sender, e, log, ct),
@@ -52,7 +53,7 @@ public static class ClusterWorkerHost
             Log = line => log.WriteLine($"worker {node}: {line}"),
             SendFailed = (trial, attempt, ex) => RabbitMqTransport.LogRetry(log, $"worker: an event of {trial} is not sent yet", attempt, ex),
         };
-        var bus = RabbitMqTransport.CreateBus(config.Broker, log, cfg =>
+        var bus = RabbitMqTransport.CreateBus(config.Broker, cfg =>
         {
             cfg.ReceiveEndpoint(RabbitMqTransport.TrialsQueue, e =>
             {

@@ -23,13 +23,11 @@ internal static class RabbitMqTransport
     public static Uri CoordinatorAddress => new("queue:" + CoordinatorQueue);
 
     /// <summary>
-    /// A bus on the broker of <paramref name="broker"/>, with the endpoints <paramref name="configure"/> adds; the
-    /// bus's own warnings (connection lost, endpoint faulted) go to <paramref name="log"/> (<see cref="BusLog"/>).
+    /// A bus on the broker of <paramref name="broker"/>, with the endpoints <paramref name="configure"/> adds. Its own
+    /// warnings (connection lost, endpoint faulted) go where the node's <see cref="BusLog.Attach"/> sent them.
     /// </summary>
-    public static IBusControl CreateBus(BrokerSettings broker, TextWriter log, Action<IRabbitMqBusFactoryConfigurator> configure)
-    {
-        BusLog.Attach(log);
-        return Bus.Factory.CreateUsingRabbitMq(cfg =>
+    public static IBusControl CreateBus(BrokerSettings broker, Action<IRabbitMqBusFactoryConfigurator> configure) =>
+        Bus.Factory.CreateUsingRabbitMq(cfg =>
         {
             cfg.Host(broker.Host, (ushort)broker.Port, broker.VirtualHost, h =>
             {
@@ -47,7 +45,6 @@ internal static class RabbitMqTransport
             });
             configure(cfg);
         });
-    }
 
     /// <summary>
     /// Logs a failed attempt to send (the 1st, then every 10th: one line per ~10 s while the broker is down), e.g.
