@@ -61,7 +61,7 @@ public static class ClusterCoordinatorHost
                 () => sender!.SendAsync(async (bus, ct) => await (await bus.GetSendEndpoint(RabbitMqTransport.TrialsAddress).ConfigureAwait(false)).Send(m, ct).ConfigureAwait(false), SendTimeout),
                 (attempt, ex) => RabbitMqTransport.LogRetry(log, $"coordinator: {m.Trial.Id} is not sent yet", attempt, ex), CancellationToken.None),
             [observer], cancellationToken).ConfigureAwait(false);
-        var bus = RabbitMqTransport.CreateBus(config.Broker, cfg =>
+        IBusControl CreateReceiving() => RabbitMqTransport.CreateBus(config.Broker, cfg =>
             cfg.ReceiveEndpoint(RabbitMqTransport.CoordinatorQueue, e =>
             {
                 e.PrefetchCount = 64;
@@ -80,7 +80,10 @@ public static class ClusterCoordinatorHost
         string status;
         await using (sender.ConfigureAwait(false))
         {
-            await bus.StartAsync(cancellationToken).ConfigureAwait(false);
+            // Watched and replaced when it stops consuming while the broker answers (ReceivingBus); the coordinator
+            // is the only consumer of its queue.
+            await using var receiving = await ReceivingBus.StartAsync(
+                CreateReceiving, ct => RabbitMqTransport.ConsumersAsync(config.Broker, RabbitMqTransport.CoordinatorQueue, ct), log, cancellationToken).ConfigureAwait(false);
             try
             {
                 status = await run.RunAsync(
@@ -88,7 +91,7 @@ public static class ClusterCoordinatorHost
             }
             finally
             {
-                await bus.StopAsync(CancellationToken.None).ConfigureAwait(false);
+                await receiving.StopAsync(CancellationToken.None).ConfigureAwait(false);
             }
         }
 

@@ -53,24 +53,30 @@ public static class ClusterWorkerHost
             Log = line => log.WriteLine($"worker {node}: {line}"),
             SendFailed = (trial, attempt, ex) => RabbitMqTransport.LogRetry(log, $"worker: an event of {trial} is not sent yet", attempt, ex),
         };
-        var bus = RabbitMqTransport.CreateBus(config.Broker, cfg =>
-        {
-            cfg.ReceiveEndpoint(RabbitMqTransport.TrialsQueue, e =>
+        // The receiving bus is watched and replaced when it stops consuming while the broker answers (ReceivingBus);
+        // the worker's own queue tells the broker's side.
+        var own = $"sweeps-worker-{Environment.MachineName}-{Environment.ProcessId}";
+        await using var receiving = await ReceivingBus.StartAsync(
+            () => RabbitMqTransport.CreateBus(config.Broker, cfg =>
             {
-                // Twice the slots: a slot starts its next trial while the last one's end is being recorded (the
-                // actor waits for a free slot), and a worker that joins later still finds the trials waiting.
-                e.PrefetchCount = worker.DeliveryLimit;
-                e.ConcurrentMessageLimit = worker.DeliveryLimit;
-                e.Consumer(() => new ExperimentActor(worker));
-            });
-            cfg.ReceiveEndpoint($"sweeps-worker-{Environment.MachineName}-{Environment.ProcessId}", e =>
-            {
-                e.AutoDelete = true;
-                e.Durable = false;
-                e.Instance(worker);
-            });
-        });
-        await bus.StartAsync(cancellationToken).ConfigureAwait(false);
+                cfg.ReceiveEndpoint(RabbitMqTransport.TrialsQueue, e =>
+                {
+                    // Twice the slots: a slot starts its next trial while the last one's end is being recorded (the
+                    // actor waits for a free slot), and a worker that joins later still finds the trials waiting.
+                    e.PrefetchCount = worker.DeliveryLimit;
+                    e.ConcurrentMessageLimit = worker.DeliveryLimit;
+                    e.Consumer(() => new ExperimentActor(worker));
+                });
+                cfg.ReceiveEndpoint(own, e =>
+                {
+                    e.AutoDelete = true;
+                    e.Durable = false;
+                    e.Instance(worker);
+                });
+            }),
+            ct => RabbitMqTransport.ConsumersAsync(config.Broker, own, ct),
+            log,
+            cancellationToken).ConfigureAwait(false);
         await log.WriteLineAsync($"worker {node}: {slots.Count} slots ({string.Join(", ", devices)}), broker {config.Broker}").ConfigureAwait(false);
         using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, worker.Stopping);
         try
@@ -95,7 +101,7 @@ public static class ClusterWorkerHost
         }
 
         await Task.Delay(500, CancellationToken.None).ConfigureAwait(false);
-        await bus.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await receiving.StopAsync(CancellationToken.None).ConfigureAwait(false);
         return true;
     }
 

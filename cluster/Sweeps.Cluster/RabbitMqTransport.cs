@@ -64,16 +64,7 @@ internal static class RabbitMqTransport
     /// </summary>
     public static async Task<uint> PurgeTrialsAsync(BrokerSettings broker, CancellationToken cancellationToken = default)
     {
-        var factory = new ConnectionFactory
-        {
-            HostName = broker.Host,
-            Port = broker.Port,
-            VirtualHost = broker.VirtualHost,
-            UserName = broker.User,
-            Password = broker.Password.Reveal(),
-            Ssl = new SslOption { Enabled = broker.Tls, ServerName = broker.Host },
-        };
-        await using var connection = await factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await Factory(broker).CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         try
         {
@@ -84,4 +75,41 @@ internal static class RabbitMqTransport
             return 0;
         }
     }
+
+    /// <summary>
+    /// The consumers the broker counts on <paramref name="queue"/> (0 when the queue does not exist), asked on a
+    /// connection of its own; null when the broker cannot be asked (down, starting, refusing the login).
+    /// </summary>
+    public static async Task<uint?> ConsumersAsync(BrokerSettings broker, string queue, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var factory = Factory(broker);
+            factory.RequestedConnectionTimeout = TimeSpan.FromSeconds(5);
+            await using var connection = await factory.CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return (await channel.QueueDeclarePassiveAsync(queue, cancellationToken).ConfigureAwait(false)).ConsumerCount;
+            }
+            catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == 404)
+            {
+                return 0;
+            }
+        }
+        catch (Exception ex) when (ex is BrokerUnreachableException or OperationInterruptedException or IOException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            return null;
+        }
+    }
+
+    private static ConnectionFactory Factory(BrokerSettings broker) => new()
+    {
+        HostName = broker.Host,
+        Port = broker.Port,
+        VirtualHost = broker.VirtualHost,
+        UserName = broker.User,
+        Password = broker.Password.Reveal(),
+        Ssl = new SslOption { Enabled = broker.Tls, ServerName = broker.Host },
+    };
 }

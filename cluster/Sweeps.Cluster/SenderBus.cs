@@ -13,9 +13,6 @@ internal sealed class SenderBus : IAsyncDisposable
     /// <summary>Failed sends in a row after which the bus is replaced.</summary>
     public const int FailuresBeforeRenewal = 3;
 
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
-
     private readonly Func<IBusControl> _create;
     private readonly TextWriter _log;
     private readonly SemaphoreSlim _renewing = new(1, 1);
@@ -84,22 +81,8 @@ internal sealed class SenderBus : IAsyncDisposable
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
-        await StopQuietlyAsync(Volatile.Read(ref _bus)).ConfigureAwait(false);
+        await BusLifetime.StopQuietlyAsync(Volatile.Read(ref _bus)).ConfigureAwait(false);
         _renewing.Dispose();
-    }
-
-    private static async Task StopQuietlyAsync(IBusControl bus)
-    {
-        try
-        {
-            using var cts = new CancellationTokenSource(StopTimeout);
-            await bus.StopAsync(cts.Token).WaitAsync(StopTimeout + TimeSpan.FromSeconds(1)).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // a bus that cannot stop (its broker gone) is left behind: its replacement matters
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-        }
     }
 
     private async Task RenewAsync(IBusControl failed)
@@ -116,15 +99,14 @@ internal sealed class SenderBus : IAsyncDisposable
             var fresh = _create();
             try
             {
-                using var cts = new CancellationTokenSource(StartTimeout);
-                await fresh.StartAsync(cts.Token).WaitAsync(StartTimeout + TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+                await BusLifetime.StartWithinAsync(fresh).ConfigureAwait(false);
             }
 #pragma warning disable CA1031 // the broker is still away: keep the old bus; the next failures try again
             catch (Exception ex)
 #pragma warning restore CA1031
             {
                 await _log.WriteLineAsync($"bus: the new connection failed too ({ex.GetType().Name}: {ex.Message}); trying again later").ConfigureAwait(false);
-                _ = StopQuietlyAsync(fresh);
+                _ = BusLifetime.StopQuietlyAsync(fresh);
                 Interlocked.Exchange(ref _failures, 0);
                 return;
             }
@@ -132,7 +114,7 @@ internal sealed class SenderBus : IAsyncDisposable
             Volatile.Write(ref _bus, fresh);
             Generation++;
             Interlocked.Exchange(ref _failures, 0);
-            _ = StopQuietlyAsync(failed);
+            _ = BusLifetime.StopQuietlyAsync(failed);
         }
         finally
         {

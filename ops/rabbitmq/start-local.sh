@@ -8,6 +8,8 @@
 #                                     [--vhost sweeps] [--password-file FILE]
 #   ops/rabbitmq/start-local.sh stop --dir DIR
 #   ops/rabbitmq/start-local.sh status --dir DIR    queues (ready, unacknowledged, consumers) and connections
+#   ops/rabbitmq/start-local.sh ctl --dir DIR -- ARGS...   rabbitmqctl ARGS against this broker (standard input
+#                                                          passed on, e.g. for add_user's password)
 #
 # The password is read from --password-file (default DIR/broker.password); when that file does not exist a
 # random password is written to it (mode 600). It is passed to rabbitmqctl on standard input, never on a
@@ -25,11 +27,13 @@ die() {
 [[ -x "$RABBIT_BIN/rabbitmq-server" ]] || die "rabbitmq-server is not installed (expected $RABBIT_BIN/rabbitmq-server); run ./sweeps.sh setup or apt-get install rabbitmq-server"
 
 cmd="${1:-}"
-[[ "$cmd" == start || "$cmd" == stop || "$cmd" == status ]] || die "usage: start-local.sh start|stop|status --dir DIR [--port P] [--dist-port P] [--user U] [--vhost V] [--password-file F]"
+[[ "$cmd" == start || "$cmd" == stop || "$cmd" == status || "$cmd" == ctl ]] || die "usage: start-local.sh start|stop|status|ctl --dir DIR [--port P] [--dist-port P] [--user U] [--vhost V] [--password-file F] [-- CTL-ARGS]"
 shift
 dir='' port=5672 dist_port=25672 user=sweeps vhost=sweeps password_file=''
+ctl_args=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
+    --) shift; ctl_args=("$@"); break ;;
     --dir) dir="$2"; shift 2 ;;
     --port) port="$2"; shift 2 ;;
     --dist-port) dist_port="$2"; shift 2 ;;
@@ -86,6 +90,13 @@ if [[ "$cmd" == status ]]; then
   echo "connections:"
   ctl list_connections --no-table-headers user peer_port state channels
   exit 0
+fi
+
+if [[ "$cmd" == ctl ]]; then
+  [[ -f "$dir/nodename" ]] || die "no broker was started in $dir"
+  ((${#ctl_args[@]} > 0)) || die "ctl needs rabbitmqctl's arguments after --"
+  node_env
+  exec "$RABBIT_BIN/rabbitmqctl" -n "$RABBITMQ_NODENAME" "${ctl_args[@]}"
 fi
 
 [[ "$port" =~ ^[0-9]+$ && "$dist_port" =~ ^[0-9]+$ ]] || die "--port and --dist-port must be port numbers"

@@ -10,7 +10,8 @@ namespace Sweeps.Cli.Tests;
 
 /// <summary>
 /// Cluster mode with real processes (dotnet Sweeps.Cli.dll coordinator / worker) and a real RabbitMQ broker,
-/// under injected faults: kill -9 of a worker and of the coordinator, the broker stopped mid-sweep.
+/// under injected faults: kill -9 of a worker and of the coordinator, the broker stopped mid-sweep, a worker's login
+/// refused until its receive endpoints gave up.
 /// </summary>
 public sealed class ClusterProcessTests : IAsyncLifetime
 {
@@ -129,6 +130,24 @@ public sealed class ClusterProcessTests : IAsyncLifetime
             .GroupBy(r => (r.Groups[1].Value, r.Groups[2].Value)).ToList();
         Assert.Equal(17, runs.Count);
         Assert.All(runs, r => Assert.True(r.Count() == 1, $"{r.Key} ran {r.Count()} times\n{Logs()}"));
+    }
+
+    [Fact]
+    public async Task Worker_WhoseLoginWasRefused_ReceivesOnANewConnection_AndRunsTheSweep()
+    {
+        var worker = StartCli("worker", "--config", Config);
+        await WaitUntil(() => Logs().Contains(" slots (", StringComparison.Ordinal), TimeSpan.FromMinutes(1), "the worker's start", worker);
+
+        // The user's connections are closed and its logins refused: MassTransit stops reconnecting the worker's
+        // receive endpoints for good ("Cannot Retry"). The user comes back; the worker must notice by itself.
+        await _broker!.DeleteUserAsync();
+        await WaitUntil(() => Logs().Contains("Cannot Retry", StringComparison.Ordinal), TimeSpan.FromMinutes(1), "MassTransit giving up on the worker's receive endpoints", worker);
+        await _broker.AddUserAsync();
+
+        var coordinator = StartCli("coordinator", "--config", Config, "--sweep", Sweep("refused", teacherEpochs: 1, sleeping: 4, sleepMs: 500));
+        await WaitExit(coordinator, TimeSpan.FromMinutes(3));
+        AssertEachTrialCompletedOnce(5);
+        Assert.Contains("; receiving on a new connection", Logs(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -78,6 +78,19 @@ internal sealed class RabbitMqBroker : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs rabbitmqctl <paramref name="args"/> against this broker (start-local.sh ctl), with <paramref name="input"/> on its standard input.</summary>
+    public Task<string> CtlAsync(string? input, params string[] args) => RunScriptAsync(input, ["ctl", "--dir", Directory, "--", .. args]);
+
+    /// <summary>Deletes the broker's user: its connections are closed, and MassTransit gives up on the refused logins that follow.</summary>
+    public Task DeleteUserAsync() => CtlAsync(null, "delete_user", User);
+
+    /// <summary>Adds the user again with its password and full permissions on the virtual host.</summary>
+    public async Task AddUserAsync()
+    {
+        await CtlAsync(Password, "add_user", User);
+        await CtlAsync(null, "set_permissions", "-p", VirtualHost, User, ".*", ".*", ".*");
+    }
+
     /// <summary>A cluster.yaml for this broker, with the given checkpoint folder and store.</summary>
     public string ClusterYaml(string checkpointDirectory, string storePath, string devices = "[cpu]") => $"""
         broker:
@@ -110,9 +123,11 @@ internal sealed class RabbitMqBroker : IAsyncDisposable
         }
     }
 
-    private async Task<string> RunScriptAsync(params string[] args)
+    private Task<string> RunScriptAsync(params string[] args) => RunScriptAsync(null, args);
+
+    private async Task<string> RunScriptAsync(string? input, string[] args)
     {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         start.ArgumentList.Add(Script);
         foreach (var a in args)
         {
@@ -120,6 +135,8 @@ internal sealed class RabbitMqBroker : IAsyncDisposable
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start bash");
+        await process.StandardInput.WriteAsync(input ?? string.Empty);
+        process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
