@@ -12,7 +12,9 @@ namespace Sweeps.Cluster;
 /// outage would otherwise take no new trial until that trial ended. Trials that run on the replaced bus go on; their
 /// messages, delivered again, wait on the trial's lease.
 /// </summary>
-internal sealed class ReceivingBus : IAsyncDisposable
+internal sealed class ReceivingBus(
+    Func<IBusControl> create, IBusControl first, Func<IBusControl, bool> healthy, Func<CancellationToken, Task<uint?>> consumers, TextWriter log, TimeSpan poll, TimeSpan limit)
+    : IAsyncDisposable
 {
     /// <summary>How long a node's receiving bus may stay without consuming while the broker answers before it is replaced.</summary>
     public static readonly TimeSpan RecoveryLimit = TimeSpan.FromSeconds(20);
@@ -20,27 +22,9 @@ internal sealed class ReceivingBus : IAsyncDisposable
     /// <summary>How often the bus and the broker are asked.</summary>
     public static readonly TimeSpan Poll = TimeSpan.FromSeconds(5);
 
-    private readonly Func<IBusControl> _create;
-    private readonly Func<IBusControl, bool> _healthy;
-    private readonly Func<CancellationToken, Task<uint?>> _consumers;
-    private readonly TextWriter _log;
-    private readonly TimeSpan _poll;
-    private readonly TimeSpan _limit;
     private readonly CancellationTokenSource _stop = new();
-    private IBusControl _bus;
+    private IBusControl _bus = first;
     private Task _watch = Task.CompletedTask;
-
-    private ReceivingBus(
-        Func<IBusControl> create, IBusControl bus, Func<IBusControl, bool> healthy, Func<CancellationToken, Task<uint?>> consumers, TextWriter log, TimeSpan poll, TimeSpan limit)
-    {
-        _create = create;
-        _bus = bus;
-        _healthy = healthy;
-        _consumers = consumers;
-        _log = log;
-        _poll = poll;
-        _limit = limit;
-    }
 
     /// <summary>Buses made so far (1 when none was replaced).</summary>
     public int Generation { get; private set; } = 1;
@@ -109,29 +93,29 @@ internal sealed class ReceivingBus : IAsyncDisposable
         {
             try
             {
-                await Task.Delay(_poll, stop).ConfigureAwait(false);
+                await Task.Delay(poll, stop).ConfigureAwait(false);
                 var bus = Volatile.Read(ref _bus);
-                var healthy = _healthy(bus);
-                uint? consumers;
+                var consuming = healthy(bus);
+                uint? counted;
                 try
                 {
-                    consumers = await _consumers(stop).WaitAsync(_poll + TimeSpan.FromSeconds(5), stop).ConfigureAwait(false);
+                    counted = await consumers(stop).WaitAsync(poll + TimeSpan.FromSeconds(5), stop).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
                 {
-                    consumers = null;
+                    counted = null;
                 }
 
-                if (consumers is null || (healthy && consumers > 0))
+                if (counted is null || (consuming && counted > 0))
                 {
                     since = null; // consuming, or the broker is away (reconnecting is MassTransit's job then)
                     continue;
                 }
 
                 since ??= DateTime.UtcNow;
-                if (DateTime.UtcNow - since.Value >= _limit)
+                if (DateTime.UtcNow - since.Value >= limit)
                 {
-                    await RenewAsync(bus, healthy ? $"the broker counts {consumers} consumers on its queue" : "MassTransit reports it unhealthy").ConfigureAwait(false);
+                    await RenewAsync(bus, consuming ? $"the broker counts {counted} consumers on its queue" : "MassTransit reports it unhealthy").ConfigureAwait(false);
                     since = null;
                 }
             }
@@ -143,17 +127,17 @@ internal sealed class ReceivingBus : IAsyncDisposable
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                await _log.WriteLineAsync($"bus: watching the receiving connection failed ({ex.GetType().Name}: {ex.Message}); watching on").ConfigureAwait(false);
+                await log.WriteLineAsync($"bus: watching the receiving connection failed ({ex.GetType().Name}: {ex.Message}); watching on").ConfigureAwait(false);
             }
         }
     }
 
     private async Task RenewAsync(IBusControl stale, string why)
     {
-        await _log.WriteLineAsync(
-            $"bus: the receiving connection has not consumed for {_limit.TotalSeconds:0} s while the broker answers ({why}); receiving on a new connection").ConfigureAwait(false);
+        await log.WriteLineAsync(
+            $"bus: the receiving connection has not consumed for {limit.TotalSeconds:0} s while the broker answers ({why}); receiving on a new connection").ConfigureAwait(false);
         await BusLifetime.StopQuietlyAsync(stale).ConfigureAwait(false);
-        var fresh = _create();
+        var fresh = create();
         Volatile.Write(ref _bus, fresh);
         Generation++;
         try
@@ -164,7 +148,7 @@ internal sealed class ReceivingBus : IAsyncDisposable
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            await _log.WriteLineAsync($"bus: the new receiving connection did not start ({ex.GetType().Name}: {ex.Message}); watching it").ConfigureAwait(false);
+            await log.WriteLineAsync($"bus: the new receiving connection did not start ({ex.GetType().Name}: {ex.Message}); watching it").ConfigureAwait(false);
         }
     }
 }

@@ -73,11 +73,16 @@ ctl() {
 if [[ "$cmd" == stop ]]; then
   [[ -f "$dir/nodename" ]] || exit 0
   node_env
-  ctl stop "$RABBITMQ_PID_FILE" >/dev/null 2>&1 || true
+  # Only a running broker is stopped: rabbitmqctl stop waits for ever for the pid file of a stopped one.
   if [[ -f "$dir/server.pid" ]] && kill -0 "$(cat "$dir/server.pid")" 2>/dev/null; then
-    kill "$(cat "$dir/server.pid")" 2>/dev/null || true
+    timeout 120 "$RABBIT_BIN/rabbitmqctl" -n "$RABBITMQ_NODENAME" stop "$RABBITMQ_PID_FILE" >/dev/null 2>&1 || true
+    if kill -0 "$(cat "$dir/server.pid")" 2>/dev/null; then
+      kill "$(cat "$dir/server.pid")" 2>/dev/null || true
+    fi
+    echo "stopped $(cat "$dir/nodename")"
+  else
+    echo "$(cat "$dir/nodename") is not running"
   fi
-  echo "stopped $(cat "$dir/nodename")"
   exit 0
 fi
 
