@@ -66,6 +66,16 @@ node_env() {
   export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
 }
 
+# Whether the process in pid file $1 runs (a zombie, left unreaped by whoever started the script, does not).
+running() {
+  [[ -f "$1" ]] || return 1
+  local pid state
+  pid="$(cat "$1")"
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  state="$(sed -E 's/^[0-9]+ \(.*\) ([A-Za-z]).*/\1/' "/proc/$pid/stat" 2>/dev/null)" || return 1
+  [[ -n "$state" && "$state" != Z ]]
+}
+
 ctl() {
   "$RABBIT_BIN/rabbitmqctl" -n "$RABBITMQ_NODENAME" "$@"
 }
@@ -74,9 +84,9 @@ if [[ "$cmd" == stop ]]; then
   [[ -f "$dir/nodename" ]] || exit 0
   node_env
   # Only a running broker is stopped: rabbitmqctl stop waits for ever for the pid file of a stopped one.
-  if [[ -f "$dir/server.pid" ]] && kill -0 "$(cat "$dir/server.pid")" 2>/dev/null; then
+  if running "$dir/server.pid"; then
     timeout 120 "$RABBIT_BIN/rabbitmqctl" -n "$RABBITMQ_NODENAME" stop "$RABBITMQ_PID_FILE" >/dev/null 2>&1 || true
-    if kill -0 "$(cat "$dir/server.pid")" 2>/dev/null; then
+    if running "$dir/server.pid"; then
       kill "$(cat "$dir/server.pid")" 2>/dev/null || true
     fi
     echo "stopped $(cat "$dir/nodename")"
@@ -124,7 +134,7 @@ echo $! >"$dir/server.pid"
 # await_startup fails at once while the node is not yet registered with epmd: retry for up to 120 s.
 deadline=$((SECONDS + 120))
 until ctl await_startup --timeout 120 >"$dir/log/await.log" 2>&1; do
-  if ! kill -0 "$(cat "$dir/server.pid")" 2>/dev/null || ((SECONDS > deadline)); then
+  if ! running "$dir/server.pid" || ((SECONDS > deadline)); then
     echo "start-local.sh: the broker did not start; its console log:" >&2
     tail -n 40 "$dir/log/console.log" "$dir/log/await.log" >&2
     exit 1
