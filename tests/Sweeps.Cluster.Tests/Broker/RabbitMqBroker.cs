@@ -39,6 +39,10 @@ internal sealed class RabbitMqBroker : IAsyncDisposable
 
     public string Password => File.ReadAllText(PasswordFile).Trim();
 
+    /// <summary>The broker as cluster mode's settings name it (no TLS).</summary>
+    public Sweeps.Cluster.Configuration.BrokerSettings Settings =>
+        new("127.0.0.1", Port, VirtualHost, User, new Sweeps.Cluster.Configuration.Secret(Password), Tls: false);
+
     public static string Script => Path.Combine(RepoRoot, "ops", "rabbitmq", "start-local.sh");
 
     public static string RepoRoot { get; } = FindRoot();

@@ -55,35 +55,26 @@ public sealed class RabbitMqBrokerTests
     {
         // What a node's receiving-bus watch asks the broker (RabbitMqTransport.ConsumersAsync).
         await using var broker = await RabbitMqBroker.StartAsync();
-        var dir = Directory.CreateTempSubdirectory("sweeps-broker-test-").FullName;
-        try
-        {
-            File.WriteAllText(Path.Combine(dir, "cluster.yaml"), broker.ClusterYaml(Path.Combine(dir, "ck"), Path.Combine(dir, "s.db")));
-            var settings = ClusterConfigFile.Load(Path.Combine(dir, "cluster.yaml"), new Dictionary<string, string>()).Broker;
-            Assert.Equal(0u, await RabbitMqTransport.ConsumersAsync(settings, "never-declared"));
+        var settings = broker.Settings;
+        Assert.Equal(0u, await RabbitMqTransport.ConsumersAsync(settings, "never-declared"));
 
-            var factory = new ConnectionFactory { HostName = "127.0.0.1", Port = broker.Port, VirtualHost = "sweeps", UserName = "sweeps", Password = broker.Password };
-            await using (var connection = await factory.CreateConnectionAsync())
-            await using (var channel = await connection.CreateChannelAsync())
-            {
-                await channel.QueueDeclareAsync("watched", durable: false, exclusive: false, autoDelete: false);
-                Assert.Equal(0u, await RabbitMqTransport.ConsumersAsync(settings, "watched"));
-                await channel.BasicConsumeAsync("watched", autoAck: true, new RabbitMQ.Client.Events.AsyncEventingBasicConsumer(channel));
-                Assert.Equal(1u, await RabbitMqTransport.ConsumersAsync(settings, "watched"));
-            }
-
-            Assert.Equal(0u, await RabbitMqTransport.ConsumersAsync(settings, "watched"));
-            await broker.DeleteUserAsync();
-            Assert.Null(await RabbitMqTransport.ConsumersAsync(settings, "watched"));
-            await broker.AddUserAsync();
-            Assert.Equal(0u, await RabbitMqTransport.ConsumersAsync(settings, "watched"));
-            await broker.StopAsync();
-            Assert.Null(await RabbitMqTransport.ConsumersAsync(settings, "watched"));
-        }
-        finally
+        var factory = new ConnectionFactory { HostName = "127.0.0.1", Port = broker.Port, VirtualHost = "sweeps", UserName = "sweeps", Password = broker.Password };
+        await using (var connection = await factory.CreateConnectionAsync())
+        await using (var channel = await connection.CreateChannelAsync())
         {
-            Directory.Delete(dir, recursive: true);
+            await channel.QueueDeclareAsync("watched", durable: false, exclusive: false, autoDelete: false);
+            Assert.Equal(0u, await RabbitMqTransport.ConsumersAsync(settings, "watched"));
+            await channel.BasicConsumeAsync("watched", autoAck: true, new RabbitMQ.Client.Events.AsyncEventingBasicConsumer(channel));
+            Assert.Equal(1u, await RabbitMqTransport.ConsumersAsync(settings, "watched"));
         }
+
+        Assert.Equal(0u, await RabbitMqTransport.ConsumersAsync(settings, "watched"));
+        await broker.DeleteUserAsync();
+        Assert.Null(await RabbitMqTransport.ConsumersAsync(settings, "watched"));
+        await broker.AddUserAsync();
+        Assert.Equal(0u, await RabbitMqTransport.ConsumersAsync(settings, "watched"));
+        await broker.StopAsync();
+        Assert.Null(await RabbitMqTransport.ConsumersAsync(settings, "watched"));
     }
 
     [Fact]
