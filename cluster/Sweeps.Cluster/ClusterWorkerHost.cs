@@ -109,16 +109,16 @@ public static class ClusterWorkerHost
     {
         // Until the coordinator answers: while it is down (or the broker is), the event waits in its queue or is
         // sent again; it records an event once (trial, attempt, sequence) and answers a repeat as a duplicate.
-        Func<Task<TrialEventRecorded>> request = e switch
+        Func<IBus, CancellationToken, Task<TrialEventRecorded>> ask = e switch
         {
-            TrialCompleted c => () => sender.SendAsync((bus, ct) => RequestAsync(bus, c, ct), RecordTimeout + TimeSpan.FromSeconds(5)),
-            TrialFailed f => () => sender.SendAsync((bus, ct) => RequestAsync(bus, f, ct), RecordTimeout + TimeSpan.FromSeconds(5)),
-            TrialCancelled x => () => sender.SendAsync((bus, ct) => RequestAsync(bus, x, ct), RecordTimeout + TimeSpan.FromSeconds(5)),
+            TrialCompleted c => (bus, ct) => RequestAsync(bus, c, ct),
+            TrialFailed f => (bus, ct) => RequestAsync(bus, f, ct),
+            TrialCancelled x => (bus, ct) => RequestAsync(bus, x, ct),
             _ => throw new InvalidOperationException($"{e.GetType().Name} is not a trial's last event"),
         };
         var response = default(TrialEventRecorded);
         await Delivery.UntilSentAsync(
-            async () => response = await request().ConfigureAwait(false),
+            async () => response = await sender.SendAsync(ask, RecordTimeout + TimeSpan.FromSeconds(5)).ConfigureAwait(false),
             (attempt, ex) => RabbitMqTransport.LogRetry(log, $"worker: the end of {e.TrialId} attempt {e.Attempt} is not recorded yet", attempt, ex),
             cancellationToken).ConfigureAwait(false);
         if (response!.Outcome == EventOutcome.Rejected)

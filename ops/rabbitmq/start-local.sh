@@ -111,7 +111,8 @@ if [[ "$cmd" == ctl ]]; then
   [[ -f "$dir/nodename" ]] || die "no broker was started in $dir"
   ((${#ctl_args[@]} > 0)) || die "ctl needs rabbitmqctl's arguments after --"
   node_env
-  exec "$RABBIT_BIN/rabbitmqctl" -n "$RABBITMQ_NODENAME" "${ctl_args[@]}"
+  ctl "${ctl_args[@]}"
+  exit $?
 fi
 
 [[ "$port" =~ ^[0-9]+$ && "$dist_port" =~ ^[0-9]+$ ]] || die "--port and --dist-port must be port numbers"
