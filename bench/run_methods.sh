@@ -125,7 +125,7 @@ for spec in sys.argv[2:]:
     method, bits, folder = spec.split(" ", 2)
     print(row(method, bits, folder))
 print()
-print("\\* our reconstruction from the paper's abstract and its parent methods (no public code exists); see README, Methods.")
+print("\\* our reconstruction from the paper's abstract and its parent methods (no public code exists); see docs/methods.md.")
 PY
 if [[ $failed -gt 0 ]]; then
   echo "run_methods.sh: $failed run(s) failed (status in the table); start the benchmark again to retry them" >&2

@@ -18,7 +18,7 @@ namespace Sweeps.Monitoring;
 /// statuses lower-cased). The instruments are System.Diagnostics.Metrics instruments of a meter
 /// named <c>Sweeps.Monitoring.N</c> (one per instance), aggregated by the OpenTelemetry SDK.
 /// Series of a running trial exist from <see cref="TrialStarted"/> (or its first
-/// <see cref="EpochReported"/>) until <see cref="TrialEnded"/>. See README.md, "Monitoring", for
+/// <see cref="EpochReported"/>) until <see cref="TrialEnded"/>. See docs/monitoring.md for
 /// every metric with a sample line.
 /// </remarks>
 public sealed class SweepMetrics : IDisposable
