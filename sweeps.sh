@@ -22,6 +22,9 @@ readonly ROOT="$PWD"
 # prometheus: the monitoring tests start the real Prometheus (and promtool) on 127.0.0.1.
 # rabbitmq-server: the cluster tests start a real broker on 127.0.0.1 (ops/rabbitmq/start-local.sh).
 APT_PACKAGES=(libtorch-dev cmake g++ make python3-torch dataset-fashion-mnist chromium prometheus rabbitmq-server)
+# slurm-wlm, munge: the Slurm tests start a real munged, slurmctld and slurmd on 127.0.0.1 (tests/Sweeps.Cli.Tests/Slurm);
+# systemd: its systemd-analyze verifies ops/systemd's unit files (the service manager itself is not used).
+APT_PACKAGES+=(slurm-wlm munge systemd)
 
 export DOTNET_NOLOGO=1
 # .NET sizes its first-generation GC budget from the L3 cache size, and virtual machines often report
