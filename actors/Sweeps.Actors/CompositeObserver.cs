@@ -3,9 +3,13 @@ using Sweeps.Actors.State;
 
 namespace Sweeps.Actors;
 
-/// <summary>Passes every call on to several observers, in order; one that throws does not stop the others.</summary>
+/// <summary>Passes every call on to several observers, in order; one that throws does not stop the others, and its
+/// failure goes to <see cref="Failures"/>.</summary>
 public sealed class CompositeObserver(params ISweepObserver[] observers) : ISweepObserver
 {
+    /// <summary>Where the observers' exceptions are reported (default: <see cref="ObserverFailures.Default"/>, standard error).</summary>
+    public ObserverFailures Failures { get; init; } = ObserverFailures.Default;
+
     /// <inheritdoc/>
     public void TrialStateChanged(TrialLabels trial, TrialStatus from, TrialStatus to) => Each(o => o.TrialStateChanged(trial, from, to));
 
@@ -28,7 +32,7 @@ public sealed class CompositeObserver(params ISweepObserver[] observers) : ISwee
     {
         foreach (var o in observers)
         {
-            Observe.Safely(() => call(o));
+            Observe.Safely(() => call(o), Failures);
         }
     }
 }

@@ -10,7 +10,8 @@ namespace Sweeps.Actors;
 /// <remarks>
 /// Calls come from the coordinator (state changes, records, the end) and from the experiment actors (steps, slots),
 /// on their threads and concurrently with each other: implementations must be thread-safe, return quickly and never
-/// throw (an exception is caught and dropped so that it cannot break the sweep).
+/// throw (an exception is caught so that it cannot break the sweep, and logged once per kind by
+/// <see cref="ObserverFailures"/>).
 /// </remarks>
 public interface ISweepObserver
 {

@@ -11,7 +11,7 @@ using Sweeps.Monitoring;
 var options = ParseOptions(args);
 var trials = options.GetValueOrDefault("trials", 500);
 var requests = options.GetValueOrDefault("requests", 200);
-var warmup = options.GetValueOrDefault("warmup", 20);
+var warmup = options.GetValueOrDefault("warmup", 200);
 
 using var metrics = new SweepMetrics();
 string[] methods = ["fp", "qat", "sqakd", "mec-quant", "fpq", "cr"];

@@ -95,5 +95,5 @@ public sealed class MetricsObserver(SweepMetrics metrics, Func<SweepState> state
     private static string Name(TrialStatus status) => status.ToString().ToLowerInvariant();
 
     private static MetricLabels Labels(ActorLabels t) =>
-        new(t.Sweep, t.Model, t.Dataset, t.Method, t.WeightBits, t.ActivationBits, checked((int)t.Seed));
+        new(t.Sweep, t.Model, t.Dataset, t.Method, t.WeightBits, t.ActivationBits, t.Seed);
 }

@@ -1,6 +1,11 @@
 namespace Sweeps.Monitoring;
 
-/// <summary>The Prometheus names of Sweeps' metrics (units in the name; counters end in <c>_total</c>).</summary>
+/// <summary>
+/// The Prometheus names of Sweeps' own metrics (units in the name; counters end in <c>_total</c>), which are also
+/// the names of their <see cref="System.Diagnostics.Metrics"/> instruments: the exporter adds no unit suffix to an
+/// instrument without a unit, nor a second <c>_total</c>. Process and .NET runtime metrics come from OpenTelemetry's
+/// instrumentation packages under their own names (docs/monitoring.md lists them).
+/// </summary>
 public static class MetricNames
 {
     /// <summary>Gauge {sweep, state}: trials of a sweep in each state.</summary>
@@ -39,8 +44,11 @@ public static class MetricNames
     /// <summary>Counter: trial events dropped as already applied.</summary>
     public const string EventsDeduplicated = "sweeps_events_deduplicated_total";
 
-    /// <summary>Gauge: 1 connected to the broker, 0 not.</summary>
-    public const string BrokerConnected = "sweeps_broker_connected";
+    /// <summary>Gauge {status}: members of the Akka cluster by status, as this node sees them (cluster mode only).</summary>
+    public const string ClusterMembers = "sweeps_cluster_members";
+
+    /// <summary>Gauge: members of the Akka cluster this node sees as unreachable (cluster mode only).</summary>
+    public const string ClusterUnreachableMembers = "sweeps_cluster_unreachable_members";
 
     /// <summary>Gauge {sweep}: 1 once the sweep finished.</summary>
     public const string SweepFinished = "sweeps_sweep_finished";
@@ -50,25 +58,4 @@ public static class MetricNames
 
     /// <summary>Gauge {node, device}: GPU memory of the device in bytes (CUDA nodes only).</summary>
     public const string GpuMemoryTotal = "sweeps_gpu_memory_total_bytes";
-
-    /// <summary>Counter: CPU seconds of the process.</summary>
-    public const string ProcessCpu = "process_cpu_seconds_total";
-
-    /// <summary>Gauge: resident memory of the process in bytes.</summary>
-    public const string ProcessResidentMemory = "process_resident_memory_bytes";
-
-    /// <summary>Gauge: process start time, Unix seconds.</summary>
-    public const string ProcessStartTime = "process_start_time_seconds";
-
-    /// <summary>Counter {generation}: garbage collections.</summary>
-    public const string GcCollections = "dotnet_gc_collections_total";
-
-    /// <summary>Gauge: managed heap size in bytes.</summary>
-    public const string GcHeapSize = "dotnet_gc_heap_size_bytes";
-
-    /// <summary>Counter: seconds paused in garbage collections.</summary>
-    public const string GcPause = "dotnet_gc_pause_seconds_total";
-
-    /// <summary>Counter: bytes allocated on the managed heap.</summary>
-    public const string GcAllocated = "dotnet_gc_allocated_bytes_total";
 }

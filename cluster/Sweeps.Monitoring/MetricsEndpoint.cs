@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -7,14 +7,25 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
 
 namespace Sweeps.Monitoring;
 
 /// <summary>
-/// An HTTP server (Kestrel) serving <see cref="SweepMetrics.Scrape"/> at <c>GET /metrics</c> in the
-/// Prometheus text format, and <c>GET /healthz</c> (<c>ok</c>). One per process: the coordinator,
-/// each worker, or the single process of embedded mode. Dispose it to stop listening.
+/// An HTTP server (Kestrel) serving a <see cref="SweepMetrics"/> at <c>GET /metrics</c> through OpenTelemetry's
+/// Prometheus exporter (the Prometheus text format 0.0.4, or OpenMetrics 1.0 when the scraper asks for it, as
+/// Prometheus does), with the process and .NET runtime metrics of OpenTelemetry's instrumentation packages, and
+/// <c>GET /healthz</c> (<c>ok</c>). One per process: the coordinator, each worker, or the single process of
+/// embedded mode. Dispose it to stop listening.
 /// </summary>
+/// <remarks>
+/// The exporter's <c>target_info</c> series and <c>otel_scope_*</c> labels are turned off: a series carries only its
+/// own labels. The endpoint owns the OpenTelemetry meter provider that aggregates the metrics (created at start,
+/// disposed with the endpoint): counters count from the endpoint's start. Every scrape collects anew (no response cache), so a
+/// scrape shows every report made before it. The instrumentation's gauges named <c>*.count</c> are renamed (see
+/// <see cref="CountGaugeNames"/>): Prometheus reserves the <c>_count</c> suffix for histograms and summaries, and
+/// <c>promtool check metrics</c> rejects them.
+/// </remarks>
 public sealed class MetricsEndpoint : IAsyncDisposable
 {
     private readonly WebApplication app;
@@ -60,9 +71,22 @@ public sealed class MetricsEndpoint : IAsyncDisposable
         });
         builder.WebHost.UseSetting(WebHostDefaults.PreventHostingStartupKey, "true");
         builder.WebHost.UseSetting(WebHostDefaults.SuppressStatusMessagesKey, "true");
+        builder.Services.AddOpenTelemetry().WithMetrics(provider => metrics.AddTo(provider)
+            .AddProcessInstrumentation()
+            .AddRuntimeInstrumentation()
+            .AddView(RenameCountGauge)
+            .AddPrometheusExporter(exporter =>
+            {
+                exporter.ScrapeResponseCacheDurationMilliseconds = 0;
+                // The scrape's instance label names the process; the SDK's resource (unknown_service:dotnet) says nothing more.
+                exporter.TargetInfoEnabled = false;
+                // Each metric name comes from one meter, so the otel_scope_* labels would tell nothing, and they made a
+                // scrape of 500 running trials 23 % larger (528 KiB instead of 428 KiB).
+                exporter.ScopeInfoEnabled = false;
+            }));
 
         var app = builder.Build();
-        app.MapGet("/metrics", (HttpContext context) => ServeMetrics(metrics, context));
+        app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapGet("/healthz", (HttpContext context) =>
         {
             context.Response.ContentType = "text/plain; charset=utf-8";
@@ -84,20 +108,21 @@ public sealed class MetricsEndpoint : IAsyncDisposable
         return new MetricsEndpoint(app, options.Address, bound.Port);
     }
 
-    private static async Task ServeMetrics(SweepMetrics metrics, HttpContext context)
-    {
-        var (buffer, length) = metrics.ScrapeRented();
-        try
+    /// <summary>The instrumentation's gauges whose names end in <c>.count</c> (instrument name, by meter) and the
+    /// names they are exported under.</summary>
+    internal static IReadOnlyDictionary<(string Meter, string Instrument), string> CountGaugeNames { get; } =
+        new Dictionary<(string, string), string>
         {
-            context.Response.ContentType = SweepMetrics.ContentType;
-            context.Response.ContentLength = length;
-            await context.Response.Body.WriteAsync(buffer.AsMemory(0, length), context.RequestAborted).ConfigureAwait(false);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
+            [("System.Runtime", "dotnet.assembly.count")] = "dotnet.assemblies",
+            [("System.Runtime", "dotnet.process.cpu.count")] = "dotnet.process.cpus",
+            [("System.Runtime", "dotnet.thread_pool.thread.count")] = "dotnet.thread_pool.threads",
+            [("System.Runtime", "dotnet.timer.count")] = "dotnet.timers",
+            [("OpenTelemetry.Instrumentation.Process", "process.thread.count")] = "process.threads",
+            [("OpenTelemetry.Instrumentation.Process", "process.unix.file_descriptor.count")] = "process.unix.file_descriptors",
+        };
+
+    private static MetricStreamConfiguration? RenameCountGauge(Instrument instrument) =>
+        CountGaugeNames.TryGetValue((instrument.Meter.Name, instrument.Name), out var name) ? new MetricStreamConfiguration { Name = name } : null;
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -1,14 +1,13 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.Globalization;
+using System.Text;
 using OpenTelemetry.Metrics;
 
 namespace Sweeps.Monitoring;
 
 /// <summary>
 /// The Prometheus metrics of one Sweeps process (coordinator, worker, or both in embedded mode).
-/// Callers report what happens with plain values; <see cref="Scrape"/> (and <see cref="MetricsEndpoint"/>
-/// at <c>/metrics</c>) renders the current values in the Prometheus text format.
+/// Callers report what happens with plain values; <see cref="MetricsEndpoint"/> serves the current values at
+/// <c>/metrics</c> through OpenTelemetry's Prometheus exporter.
 /// </summary>
 /// <remarks>
 /// Every method is thread-safe, cheap (a dictionary update or an instrument call) and throws only for
@@ -16,7 +15,9 @@ namespace Sweeps.Monitoring;
 /// it reports: trial states and sweep completion where they are decided (the coordinator), per-trial
 /// series and slots where trials run (the workers); embedded mode reports everything in one process. Strings are label values as given (states and
 /// statuses lower-cased). The instruments are System.Diagnostics.Metrics instruments of a meter
-/// named <c>Sweeps.Monitoring.N</c> (one per instance), aggregated by the OpenTelemetry SDK.
+/// named <see cref="MeterName"/> (one meter per instance; an endpoint exports only its own instance's instruments),
+/// aggregated by the OpenTelemetry SDK when an endpoint serves them; without an endpoint nothing listens and the
+/// counters record nothing.
 /// Series of a running trial exist from <see cref="TrialStarted"/> (or its first
 /// <see cref="EpochReported"/>) until <see cref="TrialEnded"/>. See docs/monitoring.md for
 /// every metric with a sample line.
@@ -37,18 +38,21 @@ public sealed class SweepMetrics : IDisposable
     /// the per-trial series of a long-running coordinator.</summary>
     public const int CardinalityLimit = 100_000;
 
-    private static int instances;
+    /// <summary>The name of the meter of Sweeps' instruments (its OpenTelemetry instrumentation scope).</summary>
+    public const string MeterName = "Sweeps";
+
+    /// <summary>The member statuses whose <c>sweeps_cluster_members</c> series exist (0 when none) from the first
+    /// <see cref="ClusterMembersReported"/> on: Akka.NET's <c>MemberStatus</c> names in snake case.</summary>
+    public static IReadOnlyList<string> MemberStatuses { get; } = ["joining", "weakly_up", "up", "leaving", "exiting", "down", "removed"];
 
     private readonly Lock gate = new();
     private readonly TimeProvider time;
     private readonly Meter meter;
-    private readonly PrometheusCollector collector;
     private readonly Counter<long> trialsFinished;
     private readonly Histogram<double> trialDuration;
     private readonly Counter<long> nonFiniteLoss;
     private readonly Counter<long> eventsRecorded;
     private readonly Counter<long> eventsDeduplicated;
-    private readonly DateTimeOffset processStart;
 
     // Guarded by gate.
     private readonly Dictionary<(string Sweep, string State), long> trialCounts = [];
@@ -57,20 +61,15 @@ public sealed class SweepMetrics : IDisposable
     private readonly Dictionary<TrialLabels, TrialSeries> trials = [];
     private readonly Dictionary<(string Node, string Device), bool> slots = [];
     private readonly Dictionary<(string Node, string Device), (double Used, double Total)> gpuMemory = [];
-    private bool? brokerConnected;
+    private readonly Dictionary<string, int> clusterMembers = new(StringComparer.Ordinal);
+    private int? clusterUnreachable;
 
-    /// <summary>Creates the instruments and the SDK pipeline.</summary>
+    /// <summary>Creates the instruments.</summary>
     /// <param name="timeProvider">The clock of the progress timestamps (default: the system clock).</param>
     public SweepMetrics(TimeProvider? timeProvider = null)
     {
         time = timeProvider ?? TimeProvider.System;
-        using (var process = Process.GetCurrentProcess())
-        {
-            processStart = new DateTimeOffset(process.StartTime.ToUniversalTime(), TimeSpan.Zero);
-        }
-
-        var meterName = "Sweeps.Monitoring." + Interlocked.Increment(ref instances).ToString(CultureInfo.InvariantCulture);
-        meter = new Meter(meterName);
+        meter = new Meter(MeterName);
 
         meter.CreateObservableGauge(MetricNames.Trials, ObserveTrialCounts, description:
             "Trials of a sweep in each state (pending, running, completed, failed, cancelled).");
@@ -98,31 +97,16 @@ public sealed class SweepMetrics : IDisposable
             "Trial events applied to the results store.");
         eventsDeduplicated = meter.CreateCounter<long>(MetricNames.EventsDeduplicated, description:
             "Trial events dropped because the store had already applied them (redeliveries).");
-        meter.CreateObservableGauge(MetricNames.BrokerConnected, ObserveBroker, description:
-            "1 while the connection to the message broker is up, 0 while it is down (absent without a broker).");
+        meter.CreateObservableGauge(MetricNames.ClusterMembers, ObserveClusterMembers, description:
+            "Members of the Akka cluster by status, as this node sees them (absent outside a cluster).");
+        meter.CreateObservableGauge(MetricNames.ClusterUnreachableMembers, ObserveClusterUnreachable, description:
+            "Members of the Akka cluster this node sees as unreachable (absent outside a cluster).");
         meter.CreateObservableGauge(MetricNames.SweepFinished, ObserveSweepsFinished, description:
             "1 once a sweep has finished, 0 before.");
         meter.CreateObservableGauge(MetricNames.GpuMemoryUsed, () => ObserveGpu(used: true), description:
             "GPU memory in use in bytes, by node and device (present only on nodes that report it, i.e. CUDA nodes).");
         meter.CreateObservableGauge(MetricNames.GpuMemoryTotal, () => ObserveGpu(used: false), description:
             "GPU memory of the device in bytes, by node and device (present only on nodes that report it, i.e. CUDA nodes).");
-
-        meter.CreateObservableCounter(MetricNames.ProcessCpu, () => Environment.CpuUsage.TotalTime.TotalSeconds,
-            description: "User and system CPU time of the process in seconds.");
-        meter.CreateObservableGauge(MetricNames.ProcessResidentMemory, () => (double)Environment.WorkingSet,
-            description: "Resident memory of the process in bytes.");
-        meter.CreateObservableGauge(MetricNames.ProcessStartTime, () => processStart.ToUnixTimeMilliseconds() / 1000.0,
-            description: "Start time of the process since the Unix epoch in seconds.");
-        meter.CreateObservableCounter(MetricNames.GcCollections, ObserveGcCollections,
-            description: "Garbage collections since the process started, by generation.");
-        meter.CreateObservableGauge(MetricNames.GcHeapSize, () => (double)GC.GetGCMemoryInfo().HeapSizeBytes,
-            description: "Size of the managed heap after the last garbage collection in bytes.");
-        meter.CreateObservableCounter(MetricNames.GcPause, () => GC.GetTotalPauseDuration().TotalSeconds,
-            description: "Time the process spent paused in garbage collections in seconds.");
-        meter.CreateObservableCounter(MetricNames.GcAllocated, () => (double)GC.GetTotalAllocatedBytes(),
-            description: "Bytes allocated on the managed heap since the process started.");
-
-        collector = new PrometheusCollector(meterName, View);
     }
 
     /// <summary>A trial changed state; <paramref name="from"/> is null for a trial that was just planned.</summary>
@@ -242,13 +226,43 @@ public sealed class SweepMetrics : IDisposable
         (deduplicated ? eventsDeduplicated : eventsRecorded).Add(1);
     }
 
-    /// <summary>The connection to the message broker went up or down (cluster mode).</summary>
-    /// <param name="connected">True when connected.</param>
-    public void BrokerConnectionChanged(bool connected)
+    /// <summary>
+    /// The Akka cluster's membership as this node sees it now (cluster mode: call it on every membership or
+    /// reachability event, with the whole current state). Each call replaces the previous one.
+    /// </summary>
+    /// <remarks>
+    /// From the first call on, <c>sweeps_cluster_members{status}</c> has a series for each of
+    /// <see cref="MemberStatuses"/> (0 when no member has it) and for any other status ever reported, and
+    /// <c>sweeps_cluster_unreachable_members</c> has one; before it (embedded mode) both are absent. A status is
+    /// written in snake case (<c>WeaklyUp</c> becomes <c>weakly_up</c>), so Akka's <c>MemberStatus.ToString()</c>
+    /// can be passed as it is. With Akka.Cluster:
+    /// <c>metrics.ClusterMembersReported(state.Members.Select(m => m.Status.ToString()), state.Unreachable.Count)</c>
+    /// where <c>state</c> is <c>Cluster.Get(system).State</c>.
+    /// </remarks>
+    /// <param name="memberStatuses">The status of every member (one entry per member).</param>
+    /// <param name="unreachable">How many members this node's failure detector marks unreachable.</param>
+    public void ClusterMembersReported(IEnumerable<string> memberStatuses, int unreachable)
     {
+        ArgumentNullException.ThrowIfNull(memberStatuses);
+        var counts = memberStatuses.CountBy(SnakeCase, StringComparer.Ordinal).ToList();
         lock (gate)
         {
-            brokerConnected = connected;
+            foreach (var status in clusterMembers.Keys.ToList())
+            {
+                clusterMembers[status] = 0;
+            }
+
+            foreach (var status in MemberStatuses)
+            {
+                clusterMembers[status] = 0;
+            }
+
+            foreach (var (status, count) in counts)
+            {
+                clusterMembers[status] = count;
+            }
+
+            clusterUnreachable = Math.Max(0, unreachable);
         }
     }
 
@@ -276,28 +290,26 @@ public sealed class SweepMetrics : IDisposable
         }
     }
 
-    /// <summary>Collects every metric and renders it in the Prometheus text format (UTF-8), as
-    /// <c>/metrics</c> serves it. Allocates the returned array (hundreds of KiB with hundreds of
-    /// running trials); the endpoint itself renders into a pooled buffer.</summary>
-    /// <returns>The exposition text.</returns>
-    public byte[] Scrape() => collector.Collect();
-
-    /// <summary>As <see cref="Scrape"/>, into a buffer rented from <see cref="System.Buffers.ArrayPool{T}.Shared"/>
-    /// (no large allocation per scrape); the caller returns the buffer to the pool.</summary>
-    internal (byte[] Buffer, int Length) ScrapeRented() => collector.CollectRented();
-
-    /// <summary>The Content-Type of <see cref="Scrape"/>'s text.</summary>
-    public static string ContentType => PrometheusTextWriter.ContentType;
+    /// <summary>Adds this instance's instruments to an OpenTelemetry meter provider (the one behind an endpoint):
+    /// its meter, the histogram's buckets, the cardinality limit, and a view that drops the instruments of other
+    /// instances in the same process (they share <see cref="MeterName"/>).</summary>
+    internal MeterProviderBuilder AddTo(MeterProviderBuilder builder) => builder.AddMeter(MeterName).AddView(View);
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        collector.Dispose();
-        meter.Dispose();
-    }
+    public void Dispose() => meter.Dispose();
 
-    private static MetricStreamConfiguration? View(Instrument instrument)
+    private MetricStreamConfiguration? View(Instrument instrument)
     {
+        if (instrument.Meter.Name != MeterName)
+        {
+            return null;
+        }
+
+        if (!ReferenceEquals(instrument.Meter, meter))
+        {
+            return MetricStreamConfiguration.Drop;
+        }
+
         if (instrument.Name == MetricNames.TrialDuration)
         {
             return new ExplicitBucketHistogramConfiguration
@@ -402,12 +414,38 @@ public sealed class SweepMetrics : IDisposable
         }
     }
 
-    private List<Measurement<double>> ObserveBroker()
+    private List<Measurement<double>> ObserveClusterMembers()
     {
         lock (gate)
         {
-            return brokerConnected is { } up ? [new(up ? 1 : 0)] : [];
+            return [.. clusterMembers.Select(m => new Measurement<double>(m.Value, new KeyValuePair<string, object?>("status", m.Key)))];
         }
+    }
+
+    private List<Measurement<double>> ObserveClusterUnreachable()
+    {
+        lock (gate)
+        {
+            return clusterUnreachable is { } n ? [new(n)] : [];
+        }
+    }
+
+    // WeaklyUp -> weakly_up, Up -> up, "weakly_up" stays.
+    private static string SnakeCase(string status)
+    {
+        var builder = new StringBuilder(status.Length + 4);
+        for (var i = 0; i < status.Length; i++)
+        {
+            var c = status[i];
+            if (char.IsUpper(c) && i > 0 && status[i - 1] != '_')
+            {
+                builder.Append('_');
+            }
+
+            builder.Append(char.ToLowerInvariant(c));
+        }
+
+        return builder.ToString();
     }
 
     private List<Measurement<double>> ObserveSweepsFinished()
@@ -425,15 +463,6 @@ public sealed class SweepMetrics : IDisposable
             return [.. gpuMemory.Select(g => new Measurement<double>(
                 used ? g.Value.Used : g.Value.Total,
                 new KeyValuePair<string, object?>("node", g.Key.Node), new("device", g.Key.Device)))];
-        }
-    }
-
-    private static IEnumerable<Measurement<long>> ObserveGcCollections()
-    {
-        for (var generation = 0; generation <= GC.MaxGeneration; generation++)
-        {
-            yield return new(GC.CollectionCount(generation),
-                new KeyValuePair<string, object?>("generation", "gen" + generation.ToString(CultureInfo.InvariantCulture)));
         }
     }
 

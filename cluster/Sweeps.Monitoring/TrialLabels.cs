@@ -13,9 +13,9 @@ namespace Sweeps.Monitoring;
 /// <param name="Method">The method, e.g. <c>fp</c>, <c>qat</c>, <c>sqakd</c> (label <c>method</c>).</param>
 /// <param name="WeightBits">Weight bit-width; 32 for full precision (label <c>wbits</c>).</param>
 /// <param name="ActivationBits">Activation bit-width; 32 for full precision (label <c>abits</c>).</param>
-/// <param name="Seed">The trial's seed (label <c>seed</c>).</param>
+/// <param name="Seed">The trial's seed, any 64-bit value the sweep file accepts (label <c>seed</c>).</param>
 public sealed record TrialLabels(
-    string Sweep, string Model, string Dataset, string Method, int WeightBits, int ActivationBits, int Seed)
+    string Sweep, string Model, string Dataset, string Method, int WeightBits, int ActivationBits, long Seed)
 {
     /// <summary>The seven labels as (name, value) pairs in the order they are exported.</summary>
     internal KeyValuePair<string, object?>[] ToTags() =>

@@ -8,7 +8,8 @@ using Sweeps.Monitoring.Tests;
 namespace Sweeps.Cluster.Tests;
 
 /// <summary>A real Prometheus (started on 127.0.0.1 by the test) scrapes the /metrics endpoint of a running embedded
-/// sweep: it sees the trials running and busy slots during the sweep, and the final counts after it.</summary>
+/// sweep: it sees the trials running and busy slots during the sweep, and the final counts after it; promtool's linter
+/// accepts a scrape taken while the sweep runs.</summary>
 public sealed class PrometheusSweepTests : IDisposable
 {
     private const int Trials = 12;
@@ -54,7 +55,15 @@ public sealed class PrometheusSweepTests : IDisposable
         Assert.InRange(Value(running[0]), 1, 2);
         var busy = await prometheus.QueryUntilDataAsync("sweeps_slot_busy{device=\"cpu\"} == 1", TimeSpan.FromSeconds(10));
         Assert.Single(busy);
+        using var http = new HttpClient();
+        var live = await http.GetStringAsync(endpoint.MetricsUri);
         Assert.False(run.IsCompleted, "the sweep ended before Prometheus scraped it running: the test proves nothing");
+
+        // promtool's linter accepts what the endpoint serves while the sweep runs (the text format, as curl gets it).
+        Assert.Contains("sweeps_trials{", live, StringComparison.Ordinal);
+        Assert.Contains("process_cpu_time_seconds_total{", live, StringComparison.Ordinal);
+        var (lintCode, lint) = await PrometheusTools.RunAsync(PrometheusTools.Promtool, ["check", "metrics"], stdin: live);
+        Assert.True(lintCode == 0 && lint.Trim().Length == 0, $"promtool check metrics on a live scrape ({lintCode}):\n{lint}");
 
         var result = await run;
         Assert.Equal("completed", result.Status);

@@ -2,7 +2,6 @@ using Xunit.Abstractions;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 
 namespace Sweeps.Monitoring.Tests;
 
@@ -15,6 +14,7 @@ public sealed class MetricsEndpointTests(ITestOutputHelper output)
         using var metrics = new SweepMetrics();
         metrics.TrialStateChanged("quick", null, "pending");
         await using var endpoint = await MetricsEndpoint.StartAsync(metrics, new MetricsEndpointOptions(IPAddress.Loopback, 0));
+        metrics.TrialStateChanged("quick", null, "pending");
         Assert.Equal(IPAddress.Loopback, endpoint.Address);
         Assert.InRange(endpoint.Port, 1, 65535);
         Assert.Equal($"http://127.0.0.1:{endpoint.Port}/metrics", endpoint.MetricsUri.ToString());
@@ -24,7 +24,8 @@ public sealed class MetricsEndpointTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType?.ToString());
         var samples = Exposition.Parse(await response.Content.ReadAsByteArrayAsync());
-        Assert.Equal(1, samples.Value(MetricNames.Trials, ("sweep", "quick"), ("state", "pending")));
+        // Gauges show every report, also those made before the endpoint started (the facade holds their values).
+        Assert.Equal(2, samples.Value(MetricNames.Trials, ("sweep", "quick"), ("state", "pending")));
 
         Assert.Equal("ok\n", await http.GetStringAsync(new Uri(endpoint.MetricsUri, "/healthz")));
         using var missing = await http.GetAsync(new Uri(endpoint.MetricsUri, "/nothing"));
@@ -87,59 +88,62 @@ public sealed class MetricsEndpointTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Get_PrometheusAcceptHeader_ServesOpenMetricsWithTheSameSamples()
+    {
+        await using var served = await ServedMetrics.StartAsync();
+        served.Metrics.TrialStateChanged("quick", null, "pending");
+        served.Metrics.TrialFinished("quick", "qat", 12, "failed");
+        var (contentType, text) = await served.ScrapeAsync(ServedMetrics.PrometheusAccept);
+        Assert.StartsWith("application/openmetrics-text; version=1.0.0", contentType, StringComparison.Ordinal);
+        Assert.EndsWith("# EOF\n", text, StringComparison.Ordinal);
+        // OpenMetrics names the counter family without _total; its samples keep it.
+        Assert.Contains("# TYPE sweeps_trials_finished counter\n", text, StringComparison.Ordinal);
+        Assert.Contains("sweeps_trials_finished_total{method=\"qat\",status=\"failed\",sweep=\"quick\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("sweeps_trials{state=\"pending\",sweep=\"quick\"} 1\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("otel_scope_", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("target_info", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Get_FiveHundredRunningTrials_AnswersWellUnder100Ms()
     {
-        using var metrics = new SweepMetrics();
-        SimulatedSweep.StartRunningTrials(metrics, 500);
-        await using var endpoint = await MetricsEndpoint.StartAsync(metrics, MetricsEndpointOptions.Parse("0"));
-        using var http = new HttpClient();
-        var body = await http.GetByteArrayAsync(endpoint.MetricsUri);
-        var samples = Exposition.Parse(body);
+        await using var served = await ServedMetrics.StartAsync();
+        SimulatedSweep.StartRunningTrials(served.Metrics, 500);
+        var samples = await served.ScrapeAsync();
         Assert.Equal(500, samples.Find(MetricNames.TrialTrainLoss).Count);
 
-        // Warm-up: tiered compilation optimises the SDK's and ASP.NET Core's hot methods after some
-        // 30 calls plus a delay; before that the CPU time is mostly the JIT's.
-        for (var i = 0; i < 60; i++)
+        // Warm-up: tiered compilation optimises the SDK's, the exporter's and ASP.NET Core's hot methods in steps (some
+        // 30 calls and a delay each, then again after profiling); a process serves its first ~200 scrapes partly from
+        // code that is not yet optimised and spends much of their CPU time in the JIT (docs/benchmarks.md#metrics).
+        for (var i = 0; i < 200; i++)
         {
-            await http.GetByteArrayAsync(endpoint.MetricsUri);
+            await served.ScrapeTextAsync();
         }
 
         await Task.Delay(500);
 
         const int requests = 30;
         var times = new List<double>();
+        var cpu0 = Environment.CpuUsage.TotalTime;
         for (var i = 0; i < requests; i++)
         {
             var t0 = Stopwatch.GetTimestamp();
-            var bytes = await http.GetByteArrayAsync(endpoint.MetricsUri);
+            var text = await served.ScrapeTextAsync();
             times.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-            Assert.True(bytes.Length > 100_000, $"only {bytes.Length} bytes");
+            Assert.True(text.Length > 100_000, $"only {text.Length} characters");
         }
 
-        var cpu = new List<double>();
-        for (var i = 0; i < requests; i++)
-        {
-            // The endpoint's path: collect and render into a pooled buffer.
-            var c0 = ThreadCpu.Now();
-            var (buffer, _) = metrics.ScrapeRented();
-            cpu.Add((ThreadCpu.Now() - c0).TotalMilliseconds);
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
-        }
-
+        var cpuPerRequest = (Environment.CpuUsage.TotalTime - cpu0).TotalMilliseconds / requests;
         times.Sort();
-        cpu.Sort();
         var median = times[requests / 2];
-        var cpuMedian = cpu[requests / 2];
-        // The bar is "well under 100 ms". Wall-clock time depends on what else runs on the machine (the
-        // shared CI machine is often loaded many times over), so the test bounds the CPU time of the
-        // work behind a request (collection and rendering into the pooled buffer, measured on the
-        // thread doing it) to a quarter of that, and the wall-clock time only loosely;
-        // ./sweeps.sh bench metrics measures the latency against a trivial endpoint
-        // (docs/benchmarks.md). Measured here: 2.4 ms of CPU at a load average of 25 on 2 cores.
-        var report = $"500 running trials: scrape CPU median {cpuMedian:F1} ms; GET /metrics wall-clock median {median:F1} ms";
+        // The bar is "well under 100 ms". Wall-clock time depends on what else runs on the machine (the shared CI
+        // machine is often loaded many times over), so the test bounds the CPU time this process spends per request
+        // (collection, the exporter's rendering, Kestrel and the HttpClient reading the answer; the test runs alone
+        // in its collection) to half of that, and the wall-clock time only loosely; ./sweeps.sh bench metrics
+        // measures the latency against a trivial endpoint (docs/benchmarks.md).
+        var report = $"500 running trials: process CPU {cpuPerRequest:F1} ms per GET /metrics; wall-clock median {median:F1} ms";
         output.WriteLine(report);
-        Assert.True(cpuMedian < 25, report);
+        Assert.True(cpuPerRequest < 50, report);
         Assert.True(median < 500, report);
-        Assert.Contains("sweeps_trial_train_loss{", Encoding.UTF8.GetString(body), StringComparison.Ordinal);
     }
 }

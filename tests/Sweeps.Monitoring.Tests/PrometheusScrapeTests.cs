@@ -46,8 +46,9 @@ public sealed class PrometheusScrapeTests(ITestOutputHelper output)
             coordinator.TrialStateChanged("quick", null, "pending");
         }
 
-        coordinator.BrokerConnectionChanged(connected: true);
-        worker.BrokerConnectionChanged(connected: true);
+        // The cluster: the coordinator, the worker and the dead worker's node, which both live nodes see unreachable.
+        coordinator.ClusterMembersReported(["Up", "Up", "Up"], unreachable: 1);
+        worker.ClusterMembersReported(["Up", "Up", "Up"], unreachable: 1);
         for (var i = 0; i < trials.Length; i++)
         {
             coordinator.TrialStateChanged("quick", "pending", "running");
@@ -137,7 +138,7 @@ public sealed class PrometheusScrapeTests(ITestOutputHelper output)
 
         // The rule manager loaded the file and evaluates every rule; each alert is pending (its 'for'
         // has not elapsed) or firing.
-        await ExpectDataAsync(prometheus, "count(count by (alertname) (ALERTS)) == 5");
+        await ExpectDataAsync(prometheus, "count(count by (alertname) (ALERTS)) == 6");
         var alerts = await prometheus.QueryAsync("ALERTS");
         var states = alerts.GroupBy(a => a.GetProperty("metric").GetProperty("alertname").GetString()!)
             .ToDictionary(g => g.Key, g => g.Select(a => a.GetProperty("metric").GetProperty("alertstate").GetString()).ToHashSet());
@@ -146,6 +147,7 @@ public sealed class PrometheusScrapeTests(ITestOutputHelper output)
         Assert.Contains("pending", states["SweepsWorkerDown"]);
         Assert.Contains("pending", states["SweepsTrialNoProgress"]);
         Assert.Contains("pending", states["SweepsStalled"]);
+        Assert.Contains("pending", states["SweepsClusterMemberUnreachable"]);
         var failed = Assert.Single(alerts, a => a.GetProperty("metric").GetProperty("alertname").GetString() == "SweepsTrialFailed");
         Assert.Equal("qat", failed.GetProperty("metric").GetProperty("method").GetString());
         var down = Assert.Single(alerts, a => a.GetProperty("metric").GetProperty("alertname").GetString() == "SweepsWorkerDown");
@@ -155,7 +157,7 @@ public sealed class PrometheusScrapeTests(ITestOutputHelper output)
 
         var groups = (await prometheus.ApiAsync("rules")).GetProperty("groups");
         var loaded = groups.EnumerateArray().SelectMany(g => g.GetProperty("rules").EnumerateArray()).ToList();
-        Assert.Equal(5, loaded.Count);
+        Assert.Equal(6, loaded.Count);
         Assert.All(loaded, r => Assert.Equal("ok", r.GetProperty("health").GetString()));
 
         // Values went through intact: the failed trial's series are gone, the others have their last epoch.

@@ -15,13 +15,13 @@ public sealed class PromtoolTests
     }
 
     [Fact]
-    public async Task CheckRules_OpsAlertsYml_PassesWithFiveRules()
+    public async Task CheckRules_OpsAlertsYml_PassesWithSixRules()
     {
         var (code, output) = await PrometheusTools.RunAsync(PrometheusTools.Promtool, ["check", "rules", RepoFiles.AlertRules]);
         Assert.True(code == 0, $"promtool check rules {RepoFiles.AlertRules} failed ({code}):\n{output}");
-        Assert.Contains("SUCCESS: 5 rules found", output, StringComparison.Ordinal);
+        Assert.Contains("SUCCESS: 6 rules found", output, StringComparison.Ordinal);
         Assert.Equal(
-            ["SweepsNonFiniteLoss", "SweepsStalled", "SweepsTrialFailed", "SweepsTrialNoProgress", "SweepsWorkerDown"],
+            ["SweepsClusterMemberUnreachable", "SweepsNonFiniteLoss", "SweepsStalled", "SweepsTrialFailed", "SweepsTrialNoProgress", "SweepsWorkerDown"],
             OpsFiles.AlertRules().Select(r => r.Name).Order());
     }
 
@@ -44,19 +44,10 @@ public sealed class PromtoolTests
     }
 
     [Fact]
-    public async Task CheckMetrics_OutputOfABusySweep_PassesTheLinter()
+    public async Task CheckMetrics_ScrapeOfABusySweep_PassesTheLinter()
     {
-        using var metrics = new SweepMetrics();
-        var trials = SimulatedSweep.StartRunningTrials(metrics, 50);
-        metrics.TrialFinished("big", "qat", 61, "completed");
-        metrics.TrialFinished("big", "fp", 3, "failed");
-        metrics.NonFiniteLossReported(trials[1]);
-        metrics.EventRecorded(deduplicated: false);
-        metrics.EventRecorded(deduplicated: true);
-        metrics.BrokerConnectionChanged(connected: true);
-        metrics.GpuMemoryReported("node-0", "cuda:0", 1 << 30, 16L << 30);
-        metrics.SweepFinished("big");
-        var text = Encoding.UTF8.GetString(metrics.Scrape());
+        await using var served = await ServedMetrics.StartAsync();
+        var text = await BusySweepScrapeAsync(served);
         foreach (var name in typeof(MetricNames).GetFields().Select(f => (string)f.GetRawConstantValue()!))
         {
             Assert.Contains("# TYPE " + name + " ", text, StringComparison.Ordinal);
@@ -64,6 +55,55 @@ public sealed class PromtoolTests
 
         var (code, output) = await PrometheusTools.RunAsync(PrometheusTools.Promtool, ["check", "metrics"], stdin: text);
         Assert.True(code == 0 && output.Trim().Length == 0, $"promtool check metrics ({code}):\n{output}");
+    }
+
+    [Fact]
+    public async Task MetricsReference_DocsTable_AgreesWithAScrape()
+    {
+        // docs/monitoring.md's table lists every family a busy process exports, with its type and labels, and
+        // nothing else (the histogram's le aside).
+        await using var served = await ServedMetrics.StartAsync();
+        var text = await BusySweepScrapeAsync(served);
+        var types = text.Split('\n').Where(l => l.StartsWith("# TYPE ", StringComparison.Ordinal))
+            .Select(l => l.Split(' ')).ToDictionary(p => p[2], p => p[3]);
+        var samples = Exposition.Parse(text);
+        var documented = DocsTable.MetricRows();
+        Assert.Equal(types.Keys.Order(), documented.Keys.Order());
+        foreach (var (name, row) in documented)
+        {
+            Assert.True(types[name] == row.Type, $"docs/monitoring.md says {name} is a {row.Type}; the scrape says {types[name]}");
+            var family = samples.Where(s => s.Name == name || (row.Type == "histogram" && s.Name.StartsWith(name + "_", StringComparison.Ordinal))).ToList();
+            var labels = family.SelectMany(s => s.Labels.Keys)
+                .Where(l => l != "le").Distinct().Order();
+            Assert.True(labels.SequenceEqual(row.Labels.Order()),
+                $"docs/monitoring.md gives {name} the labels [{string.Join(", ", row.Labels)}]; the scrape has [{string.Join(", ", labels)}]");
+        }
+    }
+
+    // A process that reports everything once: trials running and finished, a NaN loss, events, cluster members, GPU memory.
+    private static async Task<string> BusySweepScrapeAsync(ServedMetrics served)
+    {
+        var metrics = served.Metrics;
+        var trials = SimulatedSweep.StartRunningTrials(metrics, 50);
+        metrics.TrialFinished("big", "qat", 61, "completed");
+        metrics.TrialFinished("big", "fp", 3, "failed");
+        metrics.NonFiniteLossReported(trials[1]);
+        metrics.EventRecorded(deduplicated: false);
+        metrics.EventRecorded(deduplicated: true);
+        metrics.ClusterMembersReported(["Up", "Up", "Joining"], unreachable: 1);
+        metrics.GpuMemoryReported("node-0", "cuda:0", 1 << 30, 16L << 30);
+        metrics.SweepFinished("big");
+        GC.Collect();
+        try
+        {
+            // dotnet_exceptions_total appears with the process's first exception.
+            throw new InvalidOperationException("an exception for the runtime's counter");
+        }
+        catch (InvalidOperationException)
+        {
+        }
+
+        return await served.ScrapeTextAsync();
     }
 
     [Fact]

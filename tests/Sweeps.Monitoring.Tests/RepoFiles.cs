@@ -11,6 +11,8 @@ internal static class RepoFiles
 
     public static string Dashboard => Path.Combine(Root, "ops", "grafana", "dashboards", "sweeps.json");
 
+    public static string MonitoringDocs => Path.Combine(Root, "docs", "monitoring.md");
+
     public static string GrafanaDatasource => Path.Combine(Root, "ops", "grafana", "provisioning", "datasources", "sweeps-prometheus.yml");
 
     private static string FindRoot()

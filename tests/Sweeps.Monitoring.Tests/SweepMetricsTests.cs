@@ -5,16 +5,15 @@ public sealed class SweepMetricsTests
     private static readonly TrialLabels Qat = new("quick", "resnet20", "fashion-mnist", "qat", 2, 4, 0);
     private static readonly TrialLabels Fp = new("quick", "resnet20", "fashion-mnist", "fp", 32, 32, 1);
 
-    private static List<Sample> Scrape(SweepMetrics metrics) => Exposition.Parse(metrics.Scrape());
-
     [Fact]
-    public void TrialStateChanged_TransitionByTransition_CountsPerState()
+    public async Task TrialStateChanged_TransitionByTransition_CountsPerState()
     {
-        using var metrics = new SweepMetrics();
+        await using var served = await ServedMetrics.StartAsync();
+        var metrics = served.Metrics;
         metrics.TrialStateChanged("quick", null, "Pending");
         metrics.TrialStateChanged("quick", null, "pending");
         metrics.TrialStateChanged("quick", null, "pending");
-        var s = Scrape(metrics);
+        var s = await served.ScrapeAsync();
         Assert.Equal(3, s.Value(MetricNames.Trials, ("sweep", "quick"), ("state", "pending")));
         foreach (var state in new[] { "running", "completed", "failed", "cancelled" })
         {
@@ -23,14 +22,14 @@ public sealed class SweepMetricsTests
 
         metrics.TrialStateChanged("quick", "pending", "running");
         metrics.TrialStateChanged("quick", "pending", "running");
-        s = Scrape(metrics);
+        s = await served.ScrapeAsync();
         Assert.Equal(1, s.Value(MetricNames.Trials, ("sweep", "quick"), ("state", "pending")));
         Assert.Equal(2, s.Value(MetricNames.Trials, ("sweep", "quick"), ("state", "running")));
 
         metrics.TrialStateChanged("quick", "running", "completed");
         metrics.TrialStateChanged("quick", "running", "failed");
         metrics.TrialStateChanged("other", null, "pending");
-        s = Scrape(metrics);
+        s = await served.ScrapeAsync();
         Assert.Equal(0, s.Value(MetricNames.Trials, ("sweep", "quick"), ("state", "running")));
         Assert.Equal(1, s.Value(MetricNames.Trials, ("sweep", "quick"), ("state", "completed")));
         Assert.Equal(1, s.Value(MetricNames.Trials, ("sweep", "quick"), ("state", "failed")));
@@ -38,31 +37,33 @@ public sealed class SweepMetricsTests
         Assert.Equal(0, s.Value(MetricNames.SweepFinished, ("sweep", "quick")));
 
         metrics.SweepFinished("quick");
-        s = Scrape(metrics);
+        s = await served.ScrapeAsync();
         Assert.Equal(1, s.Value(MetricNames.SweepFinished, ("sweep", "quick")));
         Assert.Equal(0, s.Value(MetricNames.SweepFinished, ("sweep", "other")));
     }
 
     [Fact]
-    public void TrialStarted_OnAWorker_ExportsNoTrialStateCounts()
+    public async Task TrialStarted_OnAWorker_ExportsNoTrialStateCounts()
     {
-        using var metrics = new SweepMetrics();
+        await using var served = await ServedMetrics.StartAsync();
+        var metrics = served.Metrics;
         metrics.TrialStarted(Qat);
         metrics.EpochReported(Qat, 1, 1, 0.5, 10);
         metrics.TrialFinished("quick", "qat", 10, "completed");
-        var s = Scrape(metrics);
+        var s = await served.ScrapeAsync();
         Assert.Empty(s.Find(MetricNames.Trials));
         Assert.Empty(s.Find(MetricNames.SweepFinished));
         Assert.Single(s.Find(MetricNames.TrialEpoch));
     }
 
     [Fact]
-    public void EpochReported_RunningTrial_ExportsItsSeriesWithSevenLabels()
+    public async Task EpochReported_RunningTrial_ExportsItsSeriesWithSevenLabels()
     {
         var clock = new ShiftedTimeProvider { Offset = TimeSpan.FromMinutes(-10) };
-        using var metrics = new SweepMetrics(clock);
+        await using var served = await ServedMetrics.StartAsync(clock);
+        var metrics = served.Metrics;
         metrics.TrialStarted(Qat);
-        var s = Scrape(metrics);
+        var s = await served.ScrapeAsync();
         var epoch = Assert.Single(s.Find(MetricNames.TrialEpoch));
         Assert.Equal(0, epoch.Value);
         Assert.Equal(
@@ -79,7 +80,7 @@ public sealed class SweepMetricsTests
 
         clock.Offset = TimeSpan.Zero;
         metrics.EpochReported(Qat, 3, 0.625, 0.875, 1234.5);
-        s = Scrape(metrics);
+        s = await served.ScrapeAsync();
         Assert.Equal(3, s.Value(MetricNames.TrialEpoch));
         Assert.Equal(0.625, s.Value(MetricNames.TrialTrainLoss));
         Assert.Equal(0.875, s.Value(MetricNames.TrialTestTop1));
@@ -89,15 +90,16 @@ public sealed class SweepMetricsTests
     }
 
     [Fact]
-    public void TrialEnded_SeriesOfThatTrialOnly_Disappear()
+    public async Task TrialEnded_SeriesOfThatTrialOnly_Disappear()
     {
-        using var metrics = new SweepMetrics();
+        await using var served = await ServedMetrics.StartAsync();
+        var metrics = served.Metrics;
         metrics.EpochReported(Qat, 1, 1.5, 0.5, 100);
         metrics.EpochReported(Fp, 1, 0.5, 0.9, 200);
-        Assert.Equal(2, Scrape(metrics).Find(MetricNames.TrialTrainLoss).Count);
+        Assert.Equal(2, (await served.ScrapeAsync()).Find(MetricNames.TrialTrainLoss).Count);
 
         metrics.TrialEnded(Qat);
-        var s = Scrape(metrics);
+        var s = await served.ScrapeAsync();
         foreach (var name in new[]
         {
             MetricNames.TrialEpoch, MetricNames.TrialTrainLoss, MetricNames.TrialTestTop1, MetricNames.TrialSamplesPerSecond,
@@ -110,19 +112,20 @@ public sealed class SweepMetricsTests
 
         // The same grid point started again (a retried trial) gets its series back.
         metrics.EpochReported(Qat, 2, 1.25, 0.6, 110);
-        Assert.Equal(1.25, Scrape(metrics).Value(MetricNames.TrialTrainLoss, ("method", "qat")));
+        Assert.Equal(1.25, (await served.ScrapeAsync()).Value(MetricNames.TrialTrainLoss, ("method", "qat")));
 
         metrics.TrialEnded(Qat);
         metrics.TrialEnded(Fp);
-        Assert.Empty(Scrape(metrics).Find(MetricNames.TrialEpoch));
+        Assert.Empty((await served.ScrapeAsync()).Find(MetricNames.TrialEpoch));
     }
 
     [Fact]
-    public void TrialFinished_CountersStartAtZeroAndHistogramPerMethod()
+    public async Task TrialFinished_CountersStartAtZeroAndHistogramPerMethod()
     {
-        using var metrics = new SweepMetrics();
+        await using var served = await ServedMetrics.StartAsync();
+        var metrics = served.Metrics;
         metrics.TrialStarted(Qat);
-        var s = Scrape(metrics);
+        var s = await served.ScrapeAsync();
         foreach (var status in SweepMetrics.FinalStatuses)
         {
             Assert.Equal(0, s.Value(MetricNames.TrialsFinished, ("sweep", "quick"), ("method", "qat"), ("status", status)));
@@ -131,7 +134,7 @@ public sealed class SweepMetricsTests
         metrics.TrialFinished("quick", "qat", 45, "Completed");
         metrics.TrialFinished("quick", "qat", 700, "completed");
         metrics.TrialFinished("quick", "qat", 5, "failed");
-        s = Scrape(metrics);
+        s = await served.ScrapeAsync();
         Assert.Equal(2, s.Value(MetricNames.TrialsFinished, ("method", "qat"), ("status", "completed")));
         Assert.Equal(1, s.Value(MetricNames.TrialsFinished, ("method", "qat"), ("status", "failed")));
         Assert.Equal(0, s.Value(MetricNames.TrialsFinished, ("method", "qat"), ("status", "cancelled")));
@@ -150,30 +153,32 @@ public sealed class SweepMetricsTests
     }
 
     [Fact]
-    public void EpochReported_NaNLoss_CountsNonFiniteLossOnce()
+    public async Task EpochReported_NaNLoss_CountsNonFiniteLossOnce()
     {
-        using var metrics = new SweepMetrics();
+        await using var served = await ServedMetrics.StartAsync();
+        var metrics = served.Metrics;
         metrics.EpochReported(Qat, 1, 2.0, 0.1, 50);
         metrics.EpochReported(Qat, 2, double.NaN, 0.1, 50);
         metrics.EpochReported(Fp, 1, double.PositiveInfinity, 0.1, 50);
-        var s = Scrape(metrics);
+        var s = await served.ScrapeAsync();
         Assert.Equal(1, s.Value(MetricNames.NonFiniteLoss, ("method", "qat")));
         Assert.Equal(1, s.Value(MetricNames.NonFiniteLoss, ("method", "fp")));
         Assert.True(double.IsNaN(s.Value(MetricNames.TrialTrainLoss, ("method", "qat"))));
         Assert.Equal(double.PositiveInfinity, s.Value(MetricNames.TrialTrainLoss, ("method", "fp")));
 
         metrics.NonFiniteLossReported(Qat);
-        Assert.Equal(2, Scrape(metrics).Value(MetricNames.NonFiniteLoss, ("method", "qat")));
+        Assert.Equal(2, (await served.ScrapeAsync()).Value(MetricNames.NonFiniteLoss, ("method", "qat")));
     }
 
     [Fact]
-    public void SlotsEventsBrokerGpu_ReportedValues_AreExported()
+    public async Task SlotsEventsGpu_ReportedValues_AreExported()
     {
-        using var metrics = new SweepMetrics();
-        var s = Scrape(metrics);
-        Assert.Empty(s.Find(MetricNames.BrokerConnected));
+        await using var served = await ServedMetrics.StartAsync();
+        var metrics = served.Metrics;
+        var s = await served.ScrapeAsync();
         Assert.Empty(s.Find(MetricNames.GpuMemoryUsed));
         Assert.Empty(s.Find(MetricNames.SlotBusy));
+        Assert.Empty(s.Find("sweeps_broker_connected"));
 
         metrics.SlotStateChanged("node-a", "cpu", busy: true);
         metrics.SlotStateChanged("node-a", "cuda:0", busy: true);
@@ -181,50 +186,145 @@ public sealed class SweepMetricsTests
         metrics.EventRecorded(deduplicated: false);
         metrics.EventRecorded(deduplicated: false);
         metrics.EventRecorded(deduplicated: true);
-        metrics.BrokerConnectionChanged(connected: true);
-        metrics.BrokerConnectionChanged(connected: false);
         metrics.GpuMemoryReported("node-a", "cuda:0", 3L << 30, 16L << 30);
-        s = Scrape(metrics);
+        s = await served.ScrapeAsync();
         Assert.Equal(1, s.Value(MetricNames.SlotBusy, ("node", "node-a"), ("device", "cpu")));
         Assert.Equal(0, s.Value(MetricNames.SlotBusy, ("node", "node-a"), ("device", "cuda:0")));
         Assert.Equal(2, s.Value(MetricNames.EventsRecorded));
         Assert.Equal(1, s.Value(MetricNames.EventsDeduplicated));
-        Assert.Equal(0, s.Value(MetricNames.BrokerConnected));
         Assert.Equal(3L << 30, s.Value(MetricNames.GpuMemoryUsed, ("device", "cuda:0")));
         Assert.Equal(16L << 30, s.Value(MetricNames.GpuMemoryTotal, ("device", "cuda:0")));
+        Assert.Empty(s.Find("sweeps_broker_connected"));
     }
 
     [Fact]
-    public void Scrape_ProcessMetrics_ArePlausible()
+    public async Task ClusterMembersReported_ReportByReport_GaugesShowTheLastOne()
     {
-        using var metrics = new SweepMetrics();
+        await using var served = await ServedMetrics.StartAsync();
+        var metrics = served.Metrics;
+
+        // Embedded mode: no cluster, no series.
+        var s = await served.ScrapeAsync();
+        Assert.Empty(s.Find(MetricNames.ClusterMembers));
+        Assert.Empty(s.Find(MetricNames.ClusterUnreachableMembers));
+
+        // A coordinator and a worker up, a second worker joining: every known status has a series.
+        metrics.ClusterMembersReported(["Up", "Up", "Joining"], unreachable: 0);
+        s = await served.ScrapeAsync();
+        Assert.Equal(SweepMetrics.MemberStatuses.Order(), s.Find(MetricNames.ClusterMembers).Select(m => m.Label("status")).Order());
+        Assert.Equal(2, s.Value(MetricNames.ClusterMembers, ("status", "up")));
+        Assert.Equal(1, s.Value(MetricNames.ClusterMembers, ("status", "joining")));
+        Assert.Equal(0, s.Value(MetricNames.ClusterMembers, ("status", "down")));
+        Assert.Equal(0, s.Value(MetricNames.ClusterUnreachableMembers));
+
+        // The joining worker is up (weakly up first), and another one is unreachable.
+        metrics.ClusterMembersReported(["Up", "WeaklyUp", "Up", "Up"], unreachable: 1);
+        s = await served.ScrapeAsync();
+        Assert.Equal(3, s.Value(MetricNames.ClusterMembers, ("status", "up")));
+        Assert.Equal(1, s.Value(MetricNames.ClusterMembers, ("status", "weakly_up")));
+        Assert.Equal(0, s.Value(MetricNames.ClusterMembers, ("status", "joining")));
+        Assert.Equal(1, s.Value(MetricNames.ClusterUnreachableMembers));
+
+        // The split brain resolver downs it; a status outside the list gets a series of its own, kept at 0 after.
+        metrics.ClusterMembersReported(["Up", "Up", "Up", "Down", "PreparingForShutdown"], unreachable: 0);
+        s = await served.ScrapeAsync();
+        Assert.Equal(1, s.Value(MetricNames.ClusterMembers, ("status", "down")));
+        Assert.Equal(1, s.Value(MetricNames.ClusterMembers, ("status", "preparing_for_shutdown")));
+        Assert.Equal(0, s.Value(MetricNames.ClusterUnreachableMembers));
+        metrics.ClusterMembersReported(["up"], unreachable: -3);
+        s = await served.ScrapeAsync();
+        Assert.Equal(1, s.Value(MetricNames.ClusterMembers, ("status", "up")));
+        Assert.Equal(0, s.Value(MetricNames.ClusterMembers, ("status", "preparing_for_shutdown")));
+        Assert.Equal(0, s.Sum(m => m.Name == MetricNames.ClusterMembers && m.Label("status") != "up" ? m.Value : 0));
+        Assert.Equal(0, s.Value(MetricNames.ClusterUnreachableMembers));
+    }
+
+    [Theory]
+    [InlineData(2147483648L)]
+    [InlineData(long.MaxValue)]
+    [InlineData(-1L)]
+    public async Task TrialStarted_SeedBeyondInt_ExportsItsSeriesWithTheWholeSeed(long seed)
+    {
+        await using var served = await ServedMetrics.StartAsync();
+        var trial = Qat with { Seed = seed };
+        served.Metrics.TrialStarted(trial);
+        served.Metrics.EpochReported(trial, 2, 0.5, 0.75, 10);
+        var s = await served.ScrapeAsync();
+        var seedLabel = seed.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(2, s.Value(MetricNames.TrialEpoch, ("seed", seedLabel)));
+        Assert.Equal(0.75, s.Value(MetricNames.TrialTestTop1, ("seed", seedLabel)));
+    }
+
+    [Fact]
+    public async Task Scrape_ProcessAndRuntimeMetrics_MatchWhatTheRuntimeSays()
+    {
+        await using var served = await ServedMetrics.StartAsync();
         GC.Collect();
-        var s = Scrape(metrics);
-        Assert.InRange(s.Value(MetricNames.ProcessCpu), 0.01, 1e6);
-        Assert.InRange(s.Value(MetricNames.ProcessResidentMemory), 10e6, 100e9);
-        var start = s.Value(MetricNames.ProcessStartTime);
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        Assert.InRange(start, now - 24 * 3600, now + 1);
-        Assert.True(s.Value(MetricNames.GcCollections, ("generation", "gen2")) >= 1);
-        Assert.True(s.Value(MetricNames.GcAllocated) > 0);
-        Assert.True(s.Value(MetricNames.GcHeapSize) > 0);
-        Assert.Single(s.Find(MetricNames.GcPause));
+        var cpu0 = Environment.CpuUsage.TotalTime.TotalSeconds;
+        var allocated0 = GC.GetTotalAllocatedBytes();
+        var gen2Before = GC.CollectionCount(2);
+        var pause0 = GC.GetTotalPauseDuration().TotalSeconds;
+        var rss0 = Environment.WorkingSet;
+        var s = await served.ScrapeAsync();
+        var cpu1 = Environment.CpuUsage.TotalTime.TotalSeconds;
+        var allocated1 = GC.GetTotalAllocatedBytes();
+        var gen2After = GC.CollectionCount(2);
+        var pause1 = GC.GetTotalPauseDuration().TotalSeconds;
+        var rss1 = Environment.WorkingSet;
+
+        // OpenTelemetry.Instrumentation.Process: CPU by mode (user + system), resident memory, uptime.
+        var cpu = s.Find("process_cpu_time_seconds_total").Sum(m => m.Value);
+        Assert.Equal(["system", "user"], s.Find("process_cpu_time_seconds_total").Select(m => m.Label("cpu_mode")).Order());
+        Assert.InRange(cpu, cpu0 - 0.02, cpu1 + 0.02);
+        Assert.InRange(s.Value("process_memory_usage_bytes"), Math.Min(rss0, rss1) * 0.8, Math.Max(rss0, rss1) * 1.25);
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        var uptime = (DateTime.Now - process.StartTime).TotalSeconds;
+        Assert.InRange(s.Value("process_uptime_seconds"), uptime - 5, uptime + 1);
+        Assert.True(s.Value("process_threads") >= 1);
+
+        // OpenTelemetry.Instrumentation.Runtime (.NET's built-in System.Runtime meter): GC and CPU.
+        Assert.InRange(s.Value("dotnet_gc_collections_total", ("gc_heap_generation", "gen2")), Math.Max(1, gen2Before), gen2After);
+        Assert.InRange(s.Value("dotnet_gc_heap_total_allocated_bytes_total"), allocated0, allocated1);
+        Assert.InRange(s.Value("dotnet_gc_pause_time_seconds_total"), pause0, pause1);
+        Assert.True(s.Find("dotnet_gc_last_collection_heap_size_bytes").Sum(m => m.Value) > 0);
+        Assert.InRange(s.Find("dotnet_process_cpu_time_seconds_total").Sum(m => m.Value), cpu0 - 0.02, cpu1 + 0.02);
+        Assert.Equal(Environment.ProcessorCount, s.Value("dotnet_process_cpus"));
+
+        // Renamed so that promtool accepts them (Prometheus keeps _count for histograms and summaries).
+        Assert.DoesNotContain(s, m => m.Name.EndsWith("_count", StringComparison.Ordinal) && !m.Name.StartsWith(MetricNames.TrialDuration, StringComparison.Ordinal));
+        foreach (var name in MetricsEndpoint.CountGaugeNames.Values)
+        {
+            Assert.Single(s.Find(name.Replace('.', '_')));
+        }
     }
 
     [Fact]
-    public void Scrape_TwoInstancesInOneProcess_DoNotSeeEachOther()
+    public async Task Scrape_TwoInstancesInOneProcess_DoNotSeeEachOther()
     {
-        using var a = new SweepMetrics();
-        using var b = new SweepMetrics();
-        a.TrialStateChanged("only-a", null, "pending");
-        Assert.Empty(Scrape(b).Find(MetricNames.Trials));
-        Assert.Equal(1, Scrape(a).Value(MetricNames.Trials, ("sweep", "only-a"), ("state", "pending")));
+        await using var a = await ServedMetrics.StartAsync();
+        await using var b = await ServedMetrics.StartAsync();
+        a.Metrics.TrialStateChanged("only-a", null, "pending");
+        b.Metrics.EventRecorded(deduplicated: false);
+        var fromB = await b.ScrapeAsync();
+        Assert.Empty(fromB.Find(MetricNames.Trials));
+        Assert.Equal(1, fromB.Value(MetricNames.EventsRecorded));
+        var fromA = await a.ScrapeAsync();
+        Assert.Equal(1, fromA.Value(MetricNames.Trials, ("sweep", "only-a"), ("state", "pending")));
+        Assert.Empty(fromA.Find(MetricNames.EventsRecorded));
+
+        // A third instance created while both are served joins neither.
+        using var c = new SweepMetrics();
+        c.EventRecorded(deduplicated: false);
+        c.TrialStateChanged("only-c", null, "pending");
+        Assert.Equal(1, (await b.ScrapeAsync()).Value(MetricNames.EventsRecorded));
+        Assert.Empty((await a.ScrapeAsync()).Find(MetricNames.Trials, ("sweep", "only-c")));
     }
 
     [Fact]
     public async Task Scrape_ConcurrentReportsAndScrapes_StayConsistent()
     {
-        using var metrics = new SweepMetrics();
+        await using var served = await ServedMetrics.StartAsync();
+        var metrics = served.Metrics;
         var writers = Enumerable.Range(0, 4).Select(w => Task.Run(() =>
         {
             for (var i = 0; i < 500; i++)
@@ -235,15 +335,15 @@ public sealed class SweepMetricsTests
                 metrics.TrialEnded(t);
             }
         })).ToArray();
-        var scrapes = Task.Run(() =>
+        var scrapes = Task.Run(async () =>
         {
             for (var i = 0; i < 20; i++)
             {
-                Exposition.Parse(metrics.Scrape());
+                await served.ScrapeAsync();
             }
         });
         await Task.WhenAll([.. writers, scrapes]);
-        var s = Scrape(metrics);
+        var s = await served.ScrapeAsync();
         Assert.Equal(2000, s.Value(MetricNames.Trials, ("state", "pending")));
         Assert.Empty(s.Find(MetricNames.TrialEpoch));
     }
