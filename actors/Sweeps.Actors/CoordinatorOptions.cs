@@ -12,6 +12,12 @@ public sealed record CoordinatorOptions
     /// <summary>The dataset's folder, or null for its default.</summary>
     public string? DataDirectory { get; init; }
 
+    /// <summary>Image folders: the image size, or null for the images' own.</summary>
+    public int? ImageSize { get; init; }
+
+    /// <summary>Image folders: whether unreadable images are skipped.</summary>
+    public bool SkipBadImages { get; init; }
+
     /// <summary>Training subset size, or null.</summary>
     public int? TrainLimit { get; init; }
 

@@ -4,6 +4,7 @@ using MassTransit;
 using Sweeps.Actors.Messages;
 using Sweeps.Actors.Planning;
 using Sweeps.Torch;
+using Sweeps.Training.Data;
 using Sweeps.Training.Quantization;
 using Sweeps.Training.Training;
 
@@ -192,6 +193,7 @@ public sealed class ExperimentActor(ExperimentWorker worker) : IConsumer<RunTria
             Model = spec.Model,
             Dataset = spec.Dataset,
             DataDirectory = m.DataDirectory,
+            Images = new ImageFolderOptions { ImageSize = m.ImageSize, SkipBadImages = m.SkipBadImages },
             TrainLimit = m.TrainLimit,
             TestLimit = m.TestLimit,
             Bits = spec.IsFullPrecision ? BitWidths.FullPrecision : new BitWidths(spec.WeightBits, spec.ActivationBits),

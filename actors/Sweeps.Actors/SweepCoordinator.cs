@@ -241,7 +241,11 @@ public sealed class SweepCoordinator :
                 var teacher = t.Spec.Teacher is { } id ? Path.Combine(_options.TrialDirectory(id), "model.pt") : null;
                 await _send(new RunTrial(
                     _options.Sweep, t.Spec, t.Attempts + 1, _options.TrialDirectory(t.Spec.Id), teacher, _options.DataDirectory, _options.TrainLimit, _options.TestLimit,
-                    DateTimeOffset.UtcNow)).ConfigureAwait(false);
+                    DateTimeOffset.UtcNow)
+                {
+                    ImageSize = _options.ImageSize,
+                    SkipBadImages = _options.SkipBadImages,
+                }).ConfigureAwait(false);
             }
         }
 

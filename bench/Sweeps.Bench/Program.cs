@@ -12,6 +12,14 @@ if (args.Length > 0 && args[0] == "orchestration")
     return await OrchestrationBench.RunAsync(o.GetValueOrDefault("trials", 400), o.GetValueOrDefault("ms", 50), o.GetValueOrDefault("slots", 8), o.GetValueOrDefault("warmup", 40));
 }
 
+// ./sweeps.sh bench loader runs this through bench/run_loader.sh.
+if (args.Length > 1 && args[0] == "loader")
+{
+    var l = ParseOptions(args.AsSpan(2));
+    return LoaderBench.Run(l.GetValueOrDefault("images", 10000), l.GetValueOrDefault("size", 64), l.GetValueOrDefault("classes", 10), l.GetValueOrDefault("batch", 64),
+        l.GetValueOrDefault("threads", Environment.ProcessorCount), l.GetValueOrDefault("train-steps", 3), l.GetValueOrDefault("loader-batches", 100), args[1]);
+}
+
 // ./sweeps.sh bench qat-step runs this through bench/run_qat_step.sh.
 if (args.Length > 0 && args[0] == "qat-step")
 {
@@ -25,6 +33,7 @@ if (args.Length == 0 || args[0] != "train-step")
 {
     Console.Error.WriteLine("usage: Sweeps.Bench train-step [--steps N] [--warmup W] [--threads T] [--batch B] [--rss-growth]");
     Console.Error.WriteLine("       Sweeps.Bench orchestration [--trials N] [--ms M] [--slots S] [--warmup W]");
+    Console.Error.WriteLine("       Sweeps.Bench loader FOLDER [--images N] [--size S] [--classes K] [--batch B] [--threads T] [--train-steps N] [--loader-batches N]");
     Console.Error.WriteLine("       Sweeps.Bench qat-step [--pairs P] [--warmup W] [--steps N] [--batch B] [--threads T] [--bits K]");
     return 2;
 }

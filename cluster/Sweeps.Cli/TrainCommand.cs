@@ -24,6 +24,8 @@ internal static class TrainCommand
         var model = new Option<string>("--model") { Description = "Model: " + string.Join(", ", ModelRegistry.Names) + ".", DefaultValueFactory = _ => "resnet20" };
         var dataset = new Option<string>("--dataset") { Description = "Dataset: " + string.Join(", ", Datasets.Names) + ".", DefaultValueFactory = _ => "fashion-mnist" };
         var dataDir = new Option<string?>("--data-dir") { Description = "Folder of the dataset's files (default for fashion-mnist: /usr/share/datasets/fashion-mnist)." };
+        var imageSize = new Option<int?>("--image-size") { Description = "Image folders: resize and centre-crop every image to this square size (default: the images' own size)." };
+        var skipBad = new Option<bool>("--skip-bad-images") { Description = "Image folders: leave out unreadable images (and count them) instead of failing." };
         var bits = new Option<string>("--bits") { Description = "Bit-widths W<w>A<a>, 1..8 each (e.g. W4A4, W2A4); ignored by fp.", DefaultValueFactory = _ => "W4A4" };
         var quantizer = new Option<string>("--quantizer") { Description = "Quantizer: ewgs (default), lsq or pact.", DefaultValueFactory = _ => "ewgs" };
         var epochs = new Option<int>("--epochs") { Description = "Epochs to train.", Required = true };
@@ -37,7 +39,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train one trial and write its metrics, final results and checkpoints.")
         {
-            method, model, dataset, dataDir, bits, quantizer, epochs, teacher, limit, seed, device, threads, noDelta, output,
+            method, model, dataset, dataDir, imageSize, skipBad, bits, quantizer, epochs, teacher, limit, seed, device, threads, noDelta, output,
         };
         command.SetAction(r =>
         {
@@ -50,6 +52,7 @@ internal static class TrainCommand
                     Model = r.GetValue(model)!,
                     Dataset = r.GetValue(dataset)!,
                     DataDirectory = r.GetValue(dataDir),
+                    Images = new ImageFolderOptions { ImageSize = r.GetValue(imageSize), SkipBadImages = r.GetValue(skipBad) },
                     Bits = BitWidths.Parse(r.GetValue(bits)!),
                     Quantizer = ParseQuantizer(r.GetValue(quantizer)!),
                     Epochs = r.GetValue(epochs),
@@ -104,6 +107,11 @@ internal static class TrainCommand
             var result = new Trainer(options, callbacks).Run();
             output.WriteLine(FormattableString.Invariant(
                 $"done: {result.Method} {result.Model} {result.Dataset} {result.Bits}: best test top-1 {result.BestTestTop1:P2} (epoch {result.BestEpoch}), last {result.LastTestTop1:P2}, mean of last 5 {result.MeanLast5TestTop1:P2}, model size {result.ModelSizeBits} bits"));
+            if (result.SkippedImages is { } skipped && skipped.Train + skipped.Test > 0)
+            {
+                output.WriteLine(FormattableString.Invariant($"skipped unreadable images: {skipped.Train} in train/, {skipped.Test} in val/"));
+            }
+
             output.WriteLine($"results: {Path.GetFullPath(Path.Combine(options.OutputDirectory, Trainer.FinalFileName))}");
             output.WriteLine($"metrics: {Path.GetFullPath(Path.Combine(options.OutputDirectory, Trainer.MetricsFileName))}");
             output.WriteLine($"model:   {Path.GetFullPath(Path.Combine(options.OutputDirectory, Trainer.ModelFileName))}");

@@ -47,6 +47,8 @@ public static class ClusterCoordinatorHost
             CheckpointDirectory = Path.Combine(config.CheckpointDirectory, def.Name),
             RequeueRunningOnStart = false,
             DataDirectory = def.DataDirectory,
+            ImageSize = def.ImageSize,
+            SkipBadImages = def.SkipBadImages,
             TrainLimit = def.Limit,
             TestLimit = def.TestLimit,
         };

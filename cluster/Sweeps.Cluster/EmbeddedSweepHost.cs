@@ -46,6 +46,7 @@ public static class EmbeddedSweepHost
         var coordinatorOptions = new CoordinatorOptions
         {
             Sweep = def.Name, OutputDirectory = output, DataDirectory = def.DataDirectory, TrainLimit = def.Limit, TestLimit = def.TestLimit,
+            ImageSize = def.ImageSize, SkipBadImages = def.SkipBadImages,
         };
         await using var run = await CoordinatorRun.OpenAsync(
             options, store, output, other => $"the output folder {output} holds the sweep '{other}', not '{def.Name}': use another --out",

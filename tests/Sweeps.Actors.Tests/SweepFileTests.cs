@@ -105,6 +105,39 @@ public sealed class SweepFileTests
     }
 
     [Fact]
+    public void Parse_ImageFolder_ReadsDataDirImageSizeAndSkipBadImages()
+    {
+        var dir = Directory.CreateTempSubdirectory("sweeps-imagefolder-").FullName;
+        try
+        {
+            var d = SweepFile.Parse(
+                Quick.Replace("dataset: fashion-mnist", $"dataset: imagefolder\ndata_dir: {dir}\nimage_size: 64\nskip_bad_images: true", StringComparison.Ordinal)
+                    .Replace("[resnet20]", "[resnet18, mobilenetv2]", StringComparison.Ordinal),
+                "s.yaml");
+            Assert.Equal(("imagefolder", dir, 64, true), (d.Dataset, d.DataDirectory, d.ImageSize, d.SkipBadImages));
+            Assert.Equal(["resnet18", "mobilenetv2"], d.Models);
+            var tiny = SweepFile.Parse(Quick.Replace("dataset: fashion-mnist", $"dataset: tiny-imagenet\ndata_dir: {dir}", StringComparison.Ordinal), "s.yaml");
+            Assert.Equal(("tiny-imagenet", (int?)null, false), (tiny.Dataset, tiny.ImageSize, tiny.SkipBadImages));
+        }
+        finally
+        {
+            Directory.Delete(dir);
+        }
+    }
+
+    [Theory]
+    [InlineData("dataset: imagefolder", "data_dir", "imagefolder needs data_dir: the folder holding train/ and val/")]
+    [InlineData("dataset: imagefolder\ndata_dir: /tmp\nimage_size: 0", "image_size", "'0' is not a whole number of at least 1")]
+    [InlineData("dataset: imagefolder\ndata_dir: /tmp\nskip_bad_images: maybe", "skip_bad_images", "'maybe' is not true or false")]
+    [InlineData("dataset: fashion-mnist\nimage_size: 64", "image_size", "applies only to image-folder datasets (imagefolder, tiny-imagenet), not to fashion-mnist")]
+    public void Parse_ImageFolderBadKeys_NameTheField(string replacement, string field, string message)
+    {
+        var ex = Fails(Quick.Replace("dataset: fashion-mnist", replacement, StringComparison.Ordinal));
+        Assert.Equal(field, ex.Field);
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_MissingDataDirectory_NamesIt()
     {
         var ex = Fails(Quick.Replace("dataset: fashion-mnist", "dataset: cifar100\ndata_dir: /nonexistent/cifar", StringComparison.Ordinal));
@@ -117,7 +150,7 @@ public sealed class SweepFileTests
     {
         var ex = Fails(Quick + "\nlearning_rate: 0.1\n");
         Assert.Equal((13, "learning_rate"), (ex.Line, ex.Field));
-        Assert.Contains("unknown key; valid keys: name, dataset, data_dir, models, methods, bits, seeds, epochs, limit, test_limit, quantizer, devices, trials_per_device", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("unknown key; valid keys: name, dataset, data_dir, image_size, skip_bad_images, models, methods, bits, seeds, epochs, limit, test_limit, quantizer, devices, trials_per_device", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -28,6 +28,71 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void Train_TorchvisionResNet18AsTeacher_SqakdDistilsFromIt_ImageNetHeadIsRefusedByName()
+    {
+        // A folder written by the repository's own generator, and torchvision state dicts saved by Python.
+        var data = Path.Combine(_dir, "images");
+        Python(Path.Combine(RepositoryRoot(), "tools", "make_image_folder.py"), data, "--classes", "3", "--train", "4", "--val", "2", "--size", "32");
+        var teacher = Path.Combine(_dir, "resnet18-3.pt");
+        var imagenet = Path.Combine(_dir, "resnet18-1000.pt");
+        Python("-c", "import sys, torch, torchvision; torch.manual_seed(0); "
+            + "torch.save(torchvision.models.resnet18(num_classes=3).state_dict(), sys.argv[1]); "
+            + "torch.save(torchvision.models.resnet18().state_dict(), sys.argv[2])", teacher, imagenet);
+
+        var previous = Environment.GetEnvironmentVariable(Sweeps.Training.Data.ImageFolderOptions.CacheDirectoryVariable);
+        Environment.SetEnvironmentVariable(Sweeps.Training.Data.ImageFolderOptions.CacheDirectoryVariable, Path.Combine(_dir, "cache"));
+        try
+        {
+            string[] common = ["train", "--method", "sqakd", "--model", "resnet18", "--dataset", "imagefolder", "--data-dir", data, "--image-size", "32",
+                "--bits", "W4A4", "--quantizer", "lsq", "--epochs", "1", "--threads", "2"];
+            var output = Path.Combine(_dir, "sqakd");
+            var (code, stdout, stderr) = Invoke([.. common, "--teacher", teacher, "--out", output]);
+            Assert.True(code == 0, stderr + stdout);
+            using var final = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "final.json")));
+            Assert.Equal("completed", final.RootElement.GetProperty("status").GetString());
+            Assert.Equal(12, final.RootElement.GetProperty("train_samples").GetInt32());
+            Assert.Equal(3, final.RootElement.GetProperty("normalization").GetProperty("mean").GetArrayLength());
+            Assert.Equal(0, final.RootElement.GetProperty("skipped_images").GetProperty("train").GetInt32());
+
+            (code, _, stderr) = Invoke([.. common, "--teacher", imagenet, "--out", Path.Combine(_dir, "imagenet")]);
+            Assert.Equal(TrainCommand.Failed, code);
+            Assert.Contains(imagenet, stderr, StringComparison.Ordinal);
+            Assert.Contains("num_classes=3", stderr, StringComparison.Ordinal);
+            Assert.Contains("fc.weight", stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(Sweeps.Training.Data.ImageFolderOptions.CacheDirectoryVariable, previous);
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Sweeps.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("Sweeps.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    private static void Python(params string[] args)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var process = System.Diagnostics.Process.Start(psi)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(180_000), "python did not finish in 180 s");
+        Assert.True(process.ExitCode == 0, $"python {string.Join(' ', args)} failed: {stderr.Result}");
+    }
+
+    [Fact]
     public void Train_BadBits_ExitsTwoNamingTheValue()
     {
         var (code, _, stderr) = Invoke("train", "--method", "qat", "--bits", "W9A2", "--epochs", "1", "--out", _dir);

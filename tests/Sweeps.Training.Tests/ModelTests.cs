@@ -1,6 +1,7 @@
 using Sweeps.Torch;
 using Sweeps.Torch.NN;
 using Sweeps.Training.Models;
+using Sweeps.Training.Quantization;
 
 namespace Sweeps.Training.Tests;
 
@@ -109,14 +110,14 @@ public sealed class ModelTests
     [Fact]
     public void Create_UnknownName_ThrowsListingKnownNames()
     {
-        var e = Assert.Throws<ArgumentException>(() => ModelRegistry.Create("resnet18", 3, 10, FullPrecisionLayerFactory.Instance, null));
-        Assert.Contains("resnet18", e.Message, StringComparison.Ordinal);
+        var e = Assert.Throws<ArgumentException>(() => ModelRegistry.Create("resnet50", 3, 10, FullPrecisionLayerFactory.Instance, null));
+        Assert.Contains("resnet50", e.Message, StringComparison.Ordinal);
         foreach (var name in ModelRegistry.Names)
         {
             Assert.Contains(name, e.Message, StringComparison.Ordinal);
         }
 
-        Assert.Equal(["resnet20", "resnet32", "vgg8"], ModelRegistry.Names);
+        Assert.Equal(["resnet20", "resnet32", "vgg8", "resnet18", "mobilenetv2"], ModelRegistry.Names);
     }
 
     [Fact]
@@ -135,6 +136,54 @@ public sealed class ModelTests
         }
 
         Assert.NotEqual(pa[0], pc[0]);
+    }
+
+    [Theory]
+    [InlineData("resnet18", 224, new long[] { 64, 56, 56 }, new long[] { 512, 7, 7 }, 4, 512)]
+    [InlineData("resnet18", 64, new long[] { 64, 64, 64 }, new long[] { 512, 8, 8 }, 4, 512)]
+    [InlineData("resnet18", 32, new long[] { 64, 32, 32 }, new long[] { 512, 4, 4 }, 4, 512)]
+    [InlineData("mobilenetv2", 224, new long[] { 24, 56, 56 }, new long[] { 1280, 7, 7 }, 4, 1280)]
+    [InlineData("mobilenetv2", 64, new long[] { 24, 64, 64 }, new long[] { 1280, 8, 8 }, 4, 1280)]
+    public void ForwardWithFeatures_TorchvisionModels_StemBySizeGivesStageShapes(
+        string name, int size, long[] firstStage, long[] lastStage, int stages, int featureDimension)
+    {
+        using var scope = DisposeScope.Enter();
+        using var model = ModelRegistry.Create(name, 3, 5, FullPrecisionLayerFactory.Instance, new Generator(3), size);
+        model.Eval();
+        using var input = ModelTestData.Input([1, 3, size, size]);
+        ModelOutput output;
+        using (new NoGradScope())
+        {
+            output = model.ForwardWithFeatures(input);
+        }
+
+        Assert.Equal([1L, 5], output.Logits.Shape);
+        Assert.Equal([1L, featureDimension], output.Features.Shape);
+        Assert.Equal(stages, output.StageOutputs.Count);
+        Assert.Equal(new long[] { 1 }.Concat(firstStage), output.StageOutputs[0].Shape);
+        Assert.Equal(new long[] { 1 }.Concat(lastStage), output.StageOutputs[^1].Shape);
+    }
+
+    [Fact]
+    public void Create_QuantizedMobileNetV2_DepthwiseQuantizedFirstLastEightBitsBottleneckInputsSigned()
+    {
+        using var model = ModelRegistry.Create("mobilenetv2", 3, 10, new QuantizedLayerFactory(QuantizerKind.Lsq, new BitWidths(4, 4)), new Generator(1), 32);
+        var layers = model.WeightLayers;
+        Assert.Equal(("features.0.0", LayerRole.First), (layers[0].Name, layers[0].Role));
+        Assert.Equal(("classifier.1", LayerRole.Last), (layers[^1].Name, layers[^1].Role));
+        Assert.Equal(new BitWidths(8, 8), ((IQuantizedLayer)layers[0].Layer).Bits);
+        Assert.Equal(new BitWidths(8, 8), ((IQuantizedLayer)layers[^1].Layer).Bits);
+
+        // 17 depthwise convs (one per inverted residual block), each quantized at the requested bits.
+        var depthwise = layers.Where(l => l.Layer is Conv2d { Groups: > 1 }).ToList();
+        Assert.Equal(17, depthwise.Count);
+        Assert.All(depthwise, l => Assert.Equal(new BitWidths(4, 4), ((IQuantizedLayer)l.Layer).Bits));
+        Assert.All(depthwise, l => Assert.Equal(((Conv2d)l.Layer).InChannels, ((Conv2d)l.Layer).Groups));
+
+        // Signed inputs: the stem, the 16 expansion convs (features.2 .. 17, conv.0.0) and features.18.0.
+        bool Signed(WeightLayer l) => ((LsqQuantizer)((IQuantizedLayer)l.Layer).InputQuantizer!).Signed;
+        var signed = layers.Where(Signed).Select(l => l.Name).ToList();
+        Assert.Equal(["features.0.0", .. Enumerable.Range(2, 16).Select(i => $"features.{i}.conv.0.0"), "features.18.0"], signed);
     }
 
     [Fact]
@@ -160,10 +209,13 @@ public sealed class ModelTests
 
         public List<Module> Created { get; } = [];
 
-        public Conv2d Conv2d(long inChannels, long outChannels, long kernelSize, long stride, long padding, bool bias, LayerRole role, Generator? generator)
+        public Conv2d Conv2d(
+            long inChannels, long outChannels, long kernelSize, long stride, long padding, bool bias, LayerRole role, Generator? generator,
+            long groups = 1, bool signedInput = false)
         {
-            Calls.Add($"conv {inChannels}->{outChannels} k{kernelSize} s{stride} p{padding} bias={(bias ? "True" : "False")} {role}");
-            var layer = FullPrecisionLayerFactory.Instance.Conv2d(inChannels, outChannels, kernelSize, stride, padding, bias, role, generator);
+            Calls.Add($"conv {inChannels}->{outChannels} k{kernelSize} s{stride} p{padding} bias={(bias ? "True" : "False")} {role}"
+                + (groups != 1 ? $" groups={groups}" : string.Empty) + (signedInput ? " signed" : string.Empty));
+            var layer = FullPrecisionLayerFactory.Instance.Conv2d(inChannels, outChannels, kernelSize, stride, padding, bias, role, generator, groups, signedInput);
             Created.Add(layer);
             return layer;
         }

@@ -14,4 +14,11 @@ namespace Sweeps.Actors.Messages;
 /// <param name="SentAt">When the coordinator sent it.</param>
 public sealed record RunTrial(
     string Sweep, TrialSpec Trial, int Attempt, string Directory, string? TeacherCheckpoint, string? DataDirectory, int? TrainLimit, int? TestLimit,
-    DateTimeOffset SentAt);
+    DateTimeOffset SentAt)
+{
+    /// <summary>Image folders: the image size, or null for the images' own.</summary>
+    public int? ImageSize { get; init; }
+
+    /// <summary>Image folders: whether unreadable images are skipped.</summary>
+    public bool SkipBadImages { get; init; }
+}

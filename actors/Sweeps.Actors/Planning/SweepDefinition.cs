@@ -6,11 +6,18 @@ public sealed record SweepDefinition
     /// <summary>The sweep's name (letters, digits, <c>.</c>, <c>_</c>, <c>-</c>); the default output is <c>runs/&lt;name&gt;</c>.</summary>
     public required string Name { get; init; }
 
-    /// <summary>Dataset name (<c>fashion-mnist</c>, <c>mnist</c>, <c>cifar10</c>, <c>cifar100</c>, <c>synthetic</c>).</summary>
+    /// <summary>Dataset name (<c>fashion-mnist</c>, <c>mnist</c>, <c>cifar10</c>, <c>cifar100</c>, <c>synthetic</c>,
+    /// <c>imagefolder</c>, <c>tiny-imagenet</c>).</summary>
     public required string Dataset { get; init; }
 
     /// <summary>Folder of the dataset's files; null for the dataset's default.</summary>
     public string? DataDirectory { get; init; }
+
+    /// <summary>Image folders: the side images are resized and centre-cropped to; null keeps their own size.</summary>
+    public int? ImageSize { get; init; }
+
+    /// <summary>Image folders: whether unreadable images are left out (and counted) instead of failing the trial.</summary>
+    public bool SkipBadImages { get; init; }
 
     /// <summary>Model names, in file order.</summary>
     public required IReadOnlyList<string> Models { get; init; }

@@ -13,7 +13,8 @@ namespace Sweeps.Actors.Planning;
 /// Reads and validates sweep files (YAML). Keys:
 /// <c>name</c>, <c>dataset</c>, <c>data_dir</c>, <c>models</c>, <c>methods</c>, <c>bits</c>, <c>seeds</c>,
 /// <c>epochs</c> (<c>{teacher: N, student: M}</c> or one number for both), <c>limit</c>, <c>test_limit</c>,
-/// <c>quantizer</c>, <c>devices</c>, <c>trials_per_device</c>. Methods, models and datasets are checked against
+/// <c>quantizer</c>, <c>devices</c>, <c>trials_per_device</c>, and for image folders (<c>dataset: imagefolder</c> or
+/// <c>tiny-imagenet</c>, which need <c>data_dir</c>) <c>image_size</c> and <c>skip_bad_images</c>. Methods, models and datasets are checked against
 /// their registries, so a newly registered method is accepted without changes here. Every error is a
 /// <see cref="SweepFileException"/> naming the file, the line and the field.
 /// </summary>
@@ -21,7 +22,7 @@ public static partial class SweepFile
 {
     /// <summary>The keys a sweep file may have, in documentation order.</summary>
     public static IReadOnlyList<string> Keys { get; } =
-        ["name", "dataset", "data_dir", "models", "methods", "bits", "seeds", "epochs", "limit", "test_limit", "quantizer", "devices", "trials_per_device"];
+        ["name", "dataset", "data_dir", "image_size", "skip_bad_images", "models", "methods", "bits", "seeds", "epochs", "limit", "test_limit", "quantizer", "devices", "trials_per_device"];
 
     /// <summary>Hidden key for tests and benchmarks: <c>_sleep_trials: {count: N, ms: M}</c> adds N trials that only sleep.</summary>
     internal const string SleepTrialsKey = "_sleep_trials";
@@ -102,6 +103,15 @@ public static partial class SweepFile
 
             var dataDir = Scalar("data_dir", required: false);
             CheckDataDirectory(dataset, dataDir);
+            var imageSize = PositiveInt("image_size");
+            var skipBadImages = Boolean("skip_bad_images");
+            if (!Datasets.ImageFolderNames.Contains(dataset))
+            {
+                foreach (var key in new[] { "image_size", "skip_bad_images" }.Where(_values.ContainsKey))
+                {
+                    throw Error(_values[key], key, $"applies only to image-folder datasets ({string.Join(", ", Datasets.ImageFolderNames)}), not to {dataset}");
+                }
+            }
 
             var methods = List("methods", MethodRegistry.Names, "method", required: !_values.ContainsKey(SleepTrialsKey));
             var models = List("models", ModelRegistry.Names, "model", required: methods.Count > 0);
@@ -131,6 +141,8 @@ public static partial class SweepFile
                 Name = name,
                 Dataset = dataset,
                 DataDirectory = dataDir,
+                ImageSize = imageSize,
+                SkipBadImages = skipBadImages,
                 Models = models,
                 Methods = methods,
                 Bits = bits,
@@ -165,6 +177,11 @@ public static partial class SweepFile
                 "mnist" => IdxReader.DefaultMnistDirectory,
                 _ => null,
             };
+            if (Datasets.ImageFolderNames.Contains(dataset))
+            {
+                throw Error(_values["dataset"], "data_dir", $"{dataset} needs data_dir: the folder holding train/ and val/ (see docs/own-data.md)");
+            }
+
             if (dataset is "cifar10" or "cifar100")
             {
                 throw Error(_values["dataset"], "data_dir", $"{dataset} needs data_dir: the folder holding its binary files (data_batch_1.bin ... or train.bin/test.bin)");
@@ -203,6 +220,14 @@ public static partial class SweepFile
                 ? n
                 : throw Error(_values[key], key, $"'{text}' is not a whole number of at least 1");
         }
+
+        private bool Boolean(string key) => Scalar(key, required: false) switch
+        {
+            null => false,
+            "true" or "True" or "yes" => true,
+            "false" or "False" or "no" => false,
+            var text => throw Error(_values[key], key, $"'{text}' is not true or false"),
+        };
 
         private List<(string Value, YamlNode Node)> Sequence(string key, bool required)
         {

@@ -91,6 +91,10 @@ public sealed class ImageDataset
     /// <summary>The per-channel mean and std of this dataset's inputs.</summary>
     public ChannelNormalization Normalization { get; }
 
+    /// <summary>Images of the source left out because they could not be read (image folders with
+    /// <c>skip_bad_images</c>); 0 otherwise.</summary>
+    public int SkippedImages { get; init; }
+
     /// <summary>All pixels, N x C x H x W bytes.</summary>
     public ReadOnlyMemory<byte> Pixels => _pixels;
 
@@ -133,7 +137,10 @@ public sealed class ImageDataset
             return this;
         }
 
-        return new ImageDataset(Name, _pixels.AsSpan(0, count * ImageSize).ToArray(), _labels.AsSpan(0, count).ToArray(), Channels, Height, Width, ClassCount, Normalization);
+        return new ImageDataset(Name, _pixels.AsSpan(0, count * ImageSize).ToArray(), _labels.AsSpan(0, count).ToArray(), Channels, Height, Width, ClassCount, Normalization)
+        {
+            SkippedImages = SkippedImages,
+        };
     }
 
     /// <summary>Name, size and shape, e.g. <c>fashion-mnist: 60000 x 1x28x28, 10 classes</c>.</summary>

@@ -39,7 +39,8 @@ public abstract class ClassifierModel : Module
         Factory = factory;
     }
 
-    /// <summary>Registry name of the architecture (<c>resnet20</c>, <c>resnet32</c>, <c>vgg8</c>).</summary>
+    /// <summary>Registry name of the architecture (<c>resnet20</c>, <c>resnet32</c>, <c>vgg8</c>, <c>resnet18</c>,
+    /// <c>mobilenetv2</c>).</summary>
     public string Name { get; }
 
     /// <summary>Channels of the input images.</summary>
@@ -74,7 +75,7 @@ public abstract class ClassifierModel : Module
         ArgumentNullException.ThrowIfNull(input);
         using var scope = DisposeScope.Enter();
         var features = ForwardFeatures(input, stageOutputs: null);
-        return scope.MoveToOuter(Classifier.Forward(features));
+        return scope.MoveToOuter(Classifier.Forward(ClassifierInput(features)));
     }
 
     /// <summary>Logits, penultimate features and the stage outputs in one pass (see <see cref="ModelOutput"/>).</summary>
@@ -85,7 +86,7 @@ public abstract class ClassifierModel : Module
         using var scope = DisposeScope.Enter();
         var stages = new List<Tensor>();
         var features = ForwardFeatures(input, stages);
-        var logits = Classifier.Forward(features);
+        var logits = Classifier.Forward(ClassifierInput(features));
         foreach (var stage in stages)
         {
             scope.MoveToOuter(stage);
@@ -103,11 +104,20 @@ public abstract class ClassifierModel : Module
     /// <param name="stageOutputs">Receives the stage outputs, or null when they are not wanted.</param>
     protected abstract Tensor ForwardFeatures(Tensor input, List<Tensor>? stageOutputs);
 
+    /// <summary>
+    /// What the classifier sees of the penultimate features: the features themselves, unless the architecture puts a
+    /// layer between them (MobileNetV2's dropout). Runs inside a scope of the caller.
+    /// </summary>
+    /// <param name="features">The penultimate features [N, <see cref="FeatureDimension"/>]; not disposed.</param>
+    protected virtual Tensor ClassifierInput(Tensor features) => features;
+
     /// <summary>A convolution from the factory, remembered with its role (register it as a child afterwards).</summary>
     /// <exception cref="InvalidOperationException">The factory returned null.</exception>
-    protected Conv2d CreateConv2d(long inChannels, long outChannels, long kernelSize, long stride, long padding, bool bias, LayerRole role, Generator? generator)
+    protected Conv2d CreateConv2d(
+        long inChannels, long outChannels, long kernelSize, long stride, long padding, bool bias, LayerRole role, Generator? generator,
+        long groups = 1, bool signedInput = false)
     {
-        var layer = Factory.Conv2d(inChannels, outChannels, kernelSize, stride, padding, bias, role, generator)
+        var layer = Factory.Conv2d(inChannels, outChannels, kernelSize, stride, padding, bias, role, generator, groups, signedInput)
             ?? throw new InvalidOperationException($"{Factory.GetType().Name}.Conv2d returned null");
         _roles[layer] = role;
         return layer;

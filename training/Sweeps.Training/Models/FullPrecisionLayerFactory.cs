@@ -14,8 +14,10 @@ public sealed class FullPrecisionLayerFactory : ILayerFactory
     public static FullPrecisionLayerFactory Instance { get; } = new();
 
     /// <inheritdoc/>
-    public Conv2d Conv2d(long inChannels, long outChannels, long kernelSize, long stride, long padding, bool bias, LayerRole role, Generator? generator) =>
-        new(inChannels, outChannels, kernelSize, stride, padding, bias, generator);
+    public Conv2d Conv2d(
+        long inChannels, long outChannels, long kernelSize, long stride, long padding, bool bias, LayerRole role, Generator? generator,
+        long groups = 1, bool signedInput = false) =>
+        new(inChannels, outChannels, kernelSize, stride, padding, bias, generator, groups);
 
     /// <inheritdoc/>
     public Linear Linear(long inFeatures, long outFeatures, LayerRole role, Generator? generator) =>

@@ -9,6 +9,7 @@ namespace Sweeps.Training.Models;
 /// <param name="Logits">Class scores [N, classes] (before softmax).</param>
 /// <param name="Features">The penultimate features [N, <see cref="ClassifierModel.FeatureDimension"/>]: after global
 /// average pooling, before the classifier.</param>
-/// <param name="StageOutputs">The output of each stage, in order ([N, C_s, H_s, W_s]): for ResNets the three residual
-/// stages, for VGG the conv blocks; used for channel-wise feature distillation.</param>
+/// <param name="StageOutputs">The output of each stage, in order ([N, C_s, H_s, W_s]): for the CIFAR ResNets the three
+/// residual stages, for <c>resnet18</c> its four, for VGG the conv blocks, for <c>mobilenetv2</c> the last block at each
+/// of four resolutions; used for channel-wise feature distillation.</param>
 public sealed record ModelOutput(Tensor Logits, Tensor Features, IReadOnlyList<Tensor> StageOutputs);

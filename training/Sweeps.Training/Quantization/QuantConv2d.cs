@@ -21,10 +21,11 @@ public class QuantConv2d : Conv2d, IQuantizedLayer
     /// <param name="weightQuantizer">Quantizer of the weights (the layer owns it), or null for full precision.</param>
     /// <param name="inputQuantizer">Quantizer of the input (the layer owns it), or null for full precision.</param>
     /// <param name="generator">Random source of the initial weights; null uses the global generator.</param>
+    /// <param name="groups">Channel groups (<c>inChannels</c> for a depthwise convolution).</param>
     public QuantConv2d(
         long inChannels, long outChannels, long kernelSize, long stride, long padding, bool bias,
-        Quantizer? weightQuantizer, Quantizer? inputQuantizer, Generator? generator = null)
-        : base(inChannels, outChannels, kernelSize, stride, padding, bias, generator)
+        Quantizer? weightQuantizer, Quantizer? inputQuantizer, Generator? generator = null, long groups = 1)
+        : base(inChannels, outChannels, kernelSize, stride, padding, bias, generator, groups)
     {
         WeightQuantizer = weightQuantizer is null ? null : RegisterModule("weight_quantizer", weightQuantizer);
         InputQuantizer = inputQuantizer is null ? null : RegisterModule("input_quantizer", inputQuantizer);

@@ -8,7 +8,8 @@ namespace Sweeps.Training.Quantization;
 /// The <see cref="ILayerFactory"/> of quantized students: <see cref="QuantConv2d"/> / <see cref="QuantLinear"/>
 /// with quantizers of one kind at the bits <see cref="Policy"/> gives each layer's role. A full-precision
 /// request (<c>W32A32</c>) creates plain <see cref="Conv2d"/> / <see cref="Linear"/> layers, exactly the teacher's.
-/// The first layer's input quantizer is signed (it sees the normalised image).
+/// The input quantizer is signed for the first layer (it sees the normalised image) and for layers whose model says
+/// their input can be negative; depthwise (grouped) convolutions are quantized like any other.
 /// </summary>
 public sealed class QuantizedLayerFactory : ILayerFactory
 {
@@ -34,19 +35,22 @@ public sealed class QuantizedLayerFactory : ILayerFactory
     public QuantizationPolicy Policy { get; }
 
     /// <inheritdoc/>
-    public Conv2d Conv2d(long inChannels, long outChannels, long kernelSize, long stride, long padding, bool bias, LayerRole role, Generator? generator)
+    public Conv2d Conv2d(
+        long inChannels, long outChannels, long kernelSize, long stride, long padding, bool bias, LayerRole role, Generator? generator,
+        long groups = 1, bool signedInput = false)
     {
         var bits = Policy.BitsFor(role, Bits);
         if (bits.IsFullPrecision)
         {
-            return new Conv2d(inChannels, outChannels, kernelSize, stride, padding, bias, generator);
+            return new Conv2d(inChannels, outChannels, kernelSize, stride, padding, bias, generator, groups);
         }
 
         return new QuantConv2d(
             inChannels, outChannels, kernelSize, stride, padding, bias,
             Quantizers.Create(Kind, QuantizationTarget.Weights, bits.Weight),
-            Quantizers.Create(Kind, QuantizationTarget.Activations, bits.Activation, signedInput: role == LayerRole.First),
-            generator);
+            Quantizers.Create(Kind, QuantizationTarget.Activations, bits.Activation, signedInput: signedInput || role == LayerRole.First),
+            generator,
+            groups);
     }
 
     /// <inheritdoc/>

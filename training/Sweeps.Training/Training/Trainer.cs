@@ -130,9 +130,10 @@ public sealed class Trainer
         ILayerFactory factory = bits.IsFullPrecision ? FullPrecisionLayerFactory.Instance : new QuantizedLayerFactory(o.Quantizer, bits, policy);
 
         using var generator = new Generator(unchecked((ulong)o.Seed));
-        using var student = ModelRegistry.Create(o.Model, train.Channels, train.ClassCount, factory, generator);
+        var inputSize = Math.Min(train.Height, train.Width);
+        using var student = ModelRegistry.Create(o.Model, train.Channels, train.ClassCount, factory, generator, inputSize);
         using var teacher = requirements.FrozenTeacher
-            ? ModelRegistry.Create(o.Model, train.Channels, train.ClassCount, FullPrecisionLayerFactory.Instance, generator)
+            ? ModelRegistry.Create(o.Model, train.Channels, train.ClassCount, FullPrecisionLayerFactory.Instance, generator, inputSize)
             : null;
         LoadTeacher(o, requirements, student, teacher);
         student.To(o.Device);
@@ -161,7 +162,7 @@ public sealed class Trainer
         {
             // Its weights are overwritten by the caller: a throw-away generator keeps the run's random streams untouched.
             using var scratch = new Generator(0);
-            return ModelRegistry.Create(o.Model, train.Channels, train.ClassCount, factory, scratch);
+            return ModelRegistry.Create(o.Model, train.Channels, train.ClassCount, factory, scratch, inputSize);
         }
 
         method.Initialize(new MethodSetup(student, teacher, o.Device, train.ClassCount, o.Epochs, stepsPerEpoch, generator, CreateStudentModel));
@@ -272,6 +273,10 @@ public sealed class Trainer
             Device = o.Device.ToString(),
             TrainSamples = train.Count,
             TestSamples = test.Count,
+            Normalization = new NormalizationRecord(train.Normalization.Mean, train.Normalization.Std),
+            SkippedImages = train.SkippedImages + test.SkippedImages > 0 || Datasets.ImageFolderNames.Contains(o.Dataset)
+                ? new SkippedImagesRecord(train.SkippedImages, test.SkippedImages)
+                : null,
             BestTestTop1 = best.top1,
             BestEpoch = best.i + 1,
             LastTestTop1 = history[^1],
@@ -366,7 +371,7 @@ public sealed class Trainer
     {
         if (DatasetSource is null)
         {
-            return Datasets.Load(Options.Dataset, split, Options.DataDirectory, limit);
+            return Datasets.Load(Options.Dataset, split, Options.DataDirectory, limit, Options.Images);
         }
 
         var data = DatasetSource(split);
@@ -467,12 +472,23 @@ public sealed class Trainer
 
         using var scope = DisposeScope.Enter();
         var state = StateDictFile.Load(o.TeacherCheckpoint);
-        if (requirements.StudentFromTeacher)
+        try
         {
-            student.LoadTeacherState(state);
-        }
+            if (requirements.StudentFromTeacher)
+            {
+                student.LoadTeacherState(state);
+            }
 
-        teacher?.LoadStateDict(state);
+            teacher?.LoadStateDict(state);
+        }
+        catch (ArgumentException e)
+        {
+            // A torchvision model saved with its 1000 ImageNet classes: its classifier must be replaced first.
+            throw new ArgumentException(
+                $"the teacher checkpoint '{o.TeacherCheckpoint}' does not fit {o.Model} with {student.InputChannels} input channels and {student.ClassCount} classes "
+                + $"(a torchvision state dict must come from a model built with num_classes={student.ClassCount} and fine-tuned on this data): {e.Message}",
+                e);
+        }
     }
 
     private static (List<string> Names, List<ParamGroup> Groups) Groups(ClassifierModel student, TrainingMethod method, Recipe recipe)
@@ -507,7 +523,7 @@ public sealed class Trainer
     private static string Fingerprint(TrainerOptions o, string method, BitWidths bits, Recipe recipe, int trainCount, int testCount) =>
         string.Create(
             CultureInfo.InvariantCulture,
-            $"method={method} model={o.Model} dataset={o.Dataset} train={trainCount} test={testCount} bits={bits} quantizer={o.Quantizer} epochs={o.Epochs} seed={o.Seed} batch={recipe.BatchSize} augment={o.Augment} ewgs_delta={o.EwgsDeltaUpdate}");
+            $"method={method} model={o.Model} dataset={o.Dataset} train={trainCount} test={testCount} bits={bits} quantizer={o.Quantizer} epochs={o.Epochs} seed={o.Seed} batch={recipe.BatchSize} augment={o.Augment} ewgs_delta={o.EwgsDeltaUpdate}{(o.Images?.ImageSize is { } size ? $" image_size={size}" : string.Empty)}");
 
     private static void WriteCheckpoint(CheckpointStore store, RunContext run, CheckpointState state) =>
         store.Write(folder =>

@@ -1,4 +1,5 @@
 using Sweeps.Torch;
+using Sweeps.Training.Data;
 using Sweeps.Training.Quantization;
 
 namespace Sweeps.Training.Training;
@@ -7,7 +8,7 @@ namespace Sweeps.Training.Training;
 /// learning rates, batch size) comes from the method.</summary>
 public sealed record TrainerOptions
 {
-    /// <summary>Model registry name (<c>resnet20</c>, <c>resnet32</c>, <c>vgg8</c>).</summary>
+    /// <summary>Model registry name (<c>resnet20</c>, <c>resnet32</c>, <c>vgg8</c>, <c>resnet18</c>, <c>mobilenetv2</c>).</summary>
     public required string Model { get; init; }
 
     /// <summary>Dataset name as <c>Datasets.Load</c> takes it (<c>fashion-mnist</c>, <c>cifar10</c>, <c>synthetic</c>, ...).</summary>
@@ -15,6 +16,10 @@ public sealed record TrainerOptions
 
     /// <summary>Where the dataset's files are; null for the dataset's default.</summary>
     public string? DataDirectory { get; init; }
+
+    /// <summary>For image-folder datasets (<c>imagefolder</c>, <c>tiny-imagenet</c>): image size, bad-image policy and
+    /// cache folder; null for the defaults.</summary>
+    public ImageFolderOptions? Images { get; init; }
 
     /// <summary>Keep only the first N training samples (null: all).</summary>
     public int? TrainLimit { get; init; }

@@ -42,6 +42,14 @@ public sealed record TrainingResult
     /// <summary>Test samples.</summary>
     public required int TestSamples { get; init; }
 
+    /// <summary>The per-channel mean and std the inputs were normalised with (for image folders: computed from the train
+    /// split).</summary>
+    public required NormalizationRecord Normalization { get; init; }
+
+    /// <summary>Images left out as unreadable, per split (image-folder datasets only; with <c>skip_bad_images</c>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public SkippedImagesRecord? SkippedImages { get; init; }
+
     /// <summary>Best test top-1 over the epochs.</summary>
     public required double BestTestTop1 { get; init; }
 
