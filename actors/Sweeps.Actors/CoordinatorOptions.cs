@@ -31,10 +31,10 @@ public sealed record CoordinatorOptions
     public string? CheckpointDirectory { get; init; }
 
     /// <summary>
-    /// Whether <see cref="SweepCoordinator.StartAsync"/> requeues (as a new attempt) the trials the store shows
+    /// Whether the <see cref="SweepCoordinator"/> requeues at its start (as a new attempt) the trials the store shows
     /// running (cancelled trials are requeued either way). True in embedded mode, where a restart means every trial
-    /// stopped. False in cluster mode: a running trial's worker may still be running it, and the broker redelivers
-    /// it if that worker dies.
+    /// stopped. False in cluster mode: a slot may still be running it (it has
+    /// <see cref="SweepActorSettings.ClaimWindow"/> to say so), and if its node dies the trial is requeued then.
     /// </summary>
     public bool RequeueRunningOnStart { get; init; } = true;
 

@@ -1,4 +1,5 @@
-using MassTransit;
+using Akka.Actor;
+using Akka.Event;
 using Sweeps.Actors.Messages;
 using Sweeps.Actors.Planning;
 using Sweeps.Actors.State;
@@ -7,180 +8,278 @@ using Sweeps.Actors.Storage;
 namespace Sweeps.Actors;
 
 /// <summary>
-/// Runs a sweep's plan: records every trial event exactly once into the store, keeps the <see cref="SweepState"/>,
-/// sends <see cref="RunTrial"/> for every pending trial whose teacher completed, and finishes when nothing runs and
-/// nothing more can be sent. Consumes the trial events (register one instance on one endpoint).
+/// The sweep's coordinator, an actor (a cluster singleton in cluster mode): it keeps the <see cref="SweepState"/>,
+/// records every trial event exactly once into the store (persist, then apply) and answers its sender, and gives
+/// ready trials to idle slots (work pulling). It finishes (<see cref="CoordinatorHandle.Completion"/>) when nothing
+/// runs and nothing more can be given out.
 /// </summary>
 /// <remarks>
-/// <para>Start: the store's trials and events are replayed (so a re-run continues: completed trials stay completed),
-/// the plan's new trials are added, and trials left Running by a dead process or Cancelled are requeued (recorded as
-/// <see cref="TrialRequeued"/>) to resume from their checkpoints.</para>
-/// <para>Each event: a duplicate (key already recorded) or an illegal one changes nothing; otherwise it is persisted
-/// first, then applied. Events are handled one at a time.</para>
-/// <para>Cancel: nothing more is sent; the sweep finishes as <c>cancelled</c> once no trial runs (the worker side
-/// stops running trials; see <see cref="ExperimentWorker.Cancel"/>).</para>
+/// <para>Start: the store's trials and events are replayed (a re-run continues: completed trials stay completed), the
+/// plan's new trials are added, and cancelled trials are requeued (<see cref="TrialRequeued"/>, a new attempt that
+/// resumes from the checkpoint). Trials the store shows running are requeued at once when
+/// <see cref="CoordinatorOptions.RequeueRunningOnStart"/> (embedded mode); otherwise (cluster mode) their slots have
+/// <see cref="SweepActorSettings.ClaimWindow"/> to say they still run them, nothing is given out meanwhile, and the
+/// unclaimed ones are requeued after it.</para>
+/// <para>Placement: a ready trial (pending, its teacher completed) goes only to an idle slot, the one idle longest;
+/// interrupted trials (resumed from a checkpoint) go before new ones, the rest in plan order (teachers first).</para>
+/// <para>Events (<see cref="RecordEvent"/>): a duplicate (key already recorded) or an illegal one (a stale attempt)
+/// changes nothing; otherwise it is persisted first, then applied. Every one is answered with
+/// <see cref="TrialEventRecorded"/> so that its sender stops re-sending it; one the store fails to record is not answered
+/// (its sender sends it again).</para>
+/// <para>Slots are watched (DeathWatch): when a slot terminates (its node was downed or left), its running trial is
+/// requeued as a new attempt and given to another slot, which resumes it from its last epoch checkpoint.</para>
+/// <para>Cancel (<see cref="CancelSweep"/>): nothing more is given out, every slot is told, and the sweep finishes as
+/// <c>cancelled</c> once no trial runs.</para>
 /// </remarks>
-public sealed class SweepCoordinator :
-    IConsumer<TrialStarted>, IConsumer<TrialEpochCompleted>, IConsumer<TrialCompleted>, IConsumer<TrialFailed>, IConsumer<TrialCancelled>, IDisposable
+public sealed class SweepCoordinator : ReceiveActor, IWithTimers
 {
     private readonly CoordinatorOptions _options;
+    private readonly IReadOnlyList<TrialSpec> _plan;
     private readonly ISweepStore _store;
     private readonly ISweepObserver _observer;
-    private readonly Func<RunTrial, Task> _send;
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly HashSet<string> _sent = new(StringComparer.Ordinal);
-    private readonly TaskCompletionSource<string> _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CoordinatorHandle _handle;
+    private readonly SweepActorSettings _settings;
+    private readonly Dictionary<IActorRef, SlotEntry> _slots = [];
+    private readonly Dictionary<string, IActorRef> _owner = new(StringComparer.Ordinal);
+    private SweepState _state;
+    private long _idleOrder;
     private bool _cancelling;
+    private bool _holding;
+    private bool _finished;
 
-    /// <summary>A coordinator for <paramref name="plan"/>, recording into <paramref name="store"/> and sending trials
-    /// with <paramref name="send"/>.</summary>
-    public SweepCoordinator(CoordinatorOptions options, IReadOnlyList<TrialSpec> plan, ISweepStore store, Func<RunTrial, Task> send, ISweepObserver? observer = null)
+    /// <summary>A coordinator of <paramref name="plan"/> that records into <paramref name="store"/>.</summary>
+    public SweepCoordinator(
+        CoordinatorOptions options, IReadOnlyList<TrialSpec> plan, ISweepStore store, CoordinatorHandle handle, ISweepObserver? observer = null,
+        SweepActorSettings? settings = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(send);
+        ArgumentNullException.ThrowIfNull(handle);
         _options = options;
-        Plan = plan;
+        _plan = plan;
         _store = store;
-        _send = send;
+        _handle = handle;
         _observer = observer ?? NullObserver.Instance;
-        State = SweepState.Create(plan);
+        _settings = settings ?? SweepActorSettings.Embedded;
+        _state = SweepState.Create(plan);
+        Receive<SlotStatus>(OnStatus);
+        Receive<RecordEvent>(OnEvent);
+        Receive<Terminated>(OnTerminated);
+        Receive<CancelSweep>(OnCancel);
+        Receive<ClaimWindowEnded>(_ => OnClaimWindowEnded());
     }
 
-    /// <summary>The planned trials.</summary>
-    public IReadOnlyList<TrialSpec> Plan { get; }
+    /// <inheritdoc/>
+    public ITimerScheduler Timers { get; set; } = null!;
 
-    /// <summary>The current state (an immutable snapshot).</summary>
-    public SweepState State { get; private set; }
+    /// <summary>The actor's props.</summary>
+    public static Props Props(
+        CoordinatorOptions options, IReadOnlyList<TrialSpec> plan, ISweepStore store, CoordinatorHandle handle, ISweepObserver? observer = null,
+        SweepActorSettings? settings = null) =>
+        Akka.Actor.Props.Create(() => new SweepCoordinator(options, plan, store, handle, observer, settings));
 
-    /// <summary>Completes with the sweep's status (<c>completed</c>, <c>failed</c>, <c>cancelled</c>) when it finished.</summary>
-    public Task<string> Completion => _finished.Task;
-
-    /// <summary>Whether <see cref="CancelAsync"/> was called.</summary>
-    public bool IsCancelling => _cancelling;
-
-    /// <summary>Replays the store, requeues interrupted trials, and sends every trial that is ready.</summary>
-    /// <exception cref="InvalidOperationException">The store's trials do not match the plan (another sweep's output folder).</exception>
-    public async Task StartAsync(CancellationToken cancellationToken = default)
+    /// <inheritdoc/>
+    protected override void PreStart()
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            _store.AddTrials(Plan);
-            var recorded = _store.LoadTrials().ToDictionary(t => t.Id, StringComparer.Ordinal);
-            foreach (var spec in Plan)
-            {
-                if (recorded[spec.Id] != spec)
-                {
-                    throw new InvalidOperationException(
-                        $"the store in {_options.OutputDirectory} planned trial '{spec.Id}' differently (epochs, quantizer or teacher changed): use another output folder");
-                }
-            }
-
-            var state = State;
-            var planned = Plan.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
-            foreach (var e in _store.LoadEvents().Where(e => planned.Contains(e.TrialId)))
-            {
-                state = state.Apply(e);
-            }
-
-            State = state;
-            foreach (var requeue in State.RequeueInterrupted(DateTimeOffset.UtcNow)
-                .Where(r => _options.RequeueRunningOnStart || State.Trials[r.TrialId].Status != TrialStatus.Running))
-            {
-                RecordAndApply(requeue);
-            }
-
-            await DispatchAndCheckAsync().ConfigureAwait(false);
+            Load();
         }
-        finally
+#pragma warning disable CA1031 // the host learns why through the handle (e.g. a store of another plan) and reports it
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
-            _gate.Release();
+            _finished = true;
+            _handle.Fail(ex);
+            Context.Stop(Self);
+            return;
+        }
+
+        Dispatch();
+        CheckFinished();
+    }
+
+    private void Load()
+    {
+        _store.AddTrials(_plan);
+        var recorded = _store.LoadTrials().ToDictionary(t => t.Id, StringComparer.Ordinal);
+        foreach (var spec in _plan)
+        {
+            if (recorded[spec.Id] != spec)
+            {
+                throw new InvalidOperationException(
+                    $"the store in {_options.OutputDirectory} planned trial '{spec.Id}' differently (epochs, quantizer or teacher changed): use another output folder");
+            }
+        }
+
+        var planned = _plan.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var e in _store.LoadEvents().Where(e => planned.Contains(e.TrialId)))
+        {
+            _state = _state.Apply(e);
+        }
+
+        _handle.Publish(_state);
+        var now = DateTimeOffset.UtcNow;
+        foreach (var requeue in _state.RequeueInterrupted(now)
+            .Where(r => _options.RequeueRunningOnStart || _state.Trials[r.TrialId].Status != TrialStatus.Running))
+        {
+            RecordAndApply(requeue);
+        }
+
+        if (!_options.RequeueRunningOnStart && _settings.ClaimWindow > TimeSpan.Zero && _state.Trials.Values.Any(t => t.Status == TrialStatus.Running))
+        {
+            // Restarted while slots ran trials: learn which from their statuses before giving anything out.
+            _holding = true;
+            Timers.StartSingleTimer("claim", ClaimWindowEnded.Instance, _settings.ClaimWindow);
         }
     }
 
-    /// <summary>Handles one trial event (see the remarks); returns what was done with it.</summary>
-    public async Task<EventOutcome> HandleAsync(TrialEvent e)
+    private void OnStatus(SlotStatus status)
     {
-        ArgumentNullException.ThrowIfNull(e);
-        await _gate.WaitAsync().ConfigureAwait(false);
-        try
+        var slot = Sender;
+        if (!_slots.TryGetValue(slot, out var entry))
         {
-            var outcome = RecordAndApply(e);
-            if (outcome == EventOutcome.Recorded)
+            entry = new SlotEntry(status.Node, status.Slot, status.Device);
+            _slots[slot] = entry;
+            Context.Watch(slot);
+        }
+
+        if (status.TrialId is { } trial)
+        {
+            OnBusy(slot, entry, trial, status.Attempt);
+        }
+        else if (entry.Dispatched is { } d && d.Ask == status.Ask)
+        {
+            // The slot has not taken our answer yet: after a while, send it again (it runs it once, by its number).
+            if (!_cancelling && DateTimeOffset.UtcNow - d.SentAt >= _settings.RedispatchAfter && _owner.GetValueOrDefault(d.Trial.Trial.Id) == slot)
             {
-                await DispatchAndCheckAsync().ConfigureAwait(false);
+                entry.Dispatched = d with { SentAt = DateTimeOffset.UtcNow };
+                slot.Tell(d.Trial);
             }
 
-            return outcome;
+            return;
         }
-        finally
+        else
         {
-            _gate.Release();
+            if (entry.Dispatched is { } taken && _owner.GetValueOrDefault(taken.Trial.Trial.Id) == slot
+                && _state.Trials[taken.Trial.Trial.Id].Status == TrialStatus.Pending)
+            {
+                // The slot went past our answer without starting it (its start would have arrived before this status):
+                // it took another coordinator's answer instead. Ours goes to another slot.
+                _owner.Remove(taken.Trial.Trial.Id);
+            }
+
+            entry.Dispatched = null;
+            if (entry.IdleAsk != status.Ask)
+            {
+                entry.IdleAsk = status.Ask;
+                entry.IdleSince = ++_idleOrder;
+            }
+        }
+
+        Dispatch();
+        CheckFinished();
+    }
+
+    private void OnBusy(IActorRef slot, SlotEntry entry, string trial, int attempt)
+    {
+        entry.IdleAsk = null;
+        if (entry.Dispatched is { } d && d.Trial.Trial.Id != trial && _owner.GetValueOrDefault(d.Trial.Trial.Id) == slot
+            && _state.Trials[d.Trial.Trial.Id].Status == TrialStatus.Pending)
+        {
+            _owner.Remove(d.Trial.Trial.Id); // it runs something else (sent by an earlier coordinator): ours goes elsewhere
+        }
+
+        entry.Dispatched = null;
+        if (!_state.Trials.TryGetValue(trial, out var t))
+        {
+            return;
+        }
+
+        var expected = t.Status == TrialStatus.Running ? t.Attempts : t.Attempts + 1;
+        if (t.Status is (TrialStatus.Running or TrialStatus.Pending) && attempt == expected)
+        {
+            _owner[trial] = slot;
+        }
+        else if (attempt < expected || t.Status is not (TrialStatus.Running or TrialStatus.Pending))
+        {
+            slot.Tell(new StopTrial(trial, attempt)); // a requeued (or finished) attempt still running there
         }
     }
 
-    /// <summary>Sends nothing more; the sweep finishes as cancelled when no trial runs.</summary>
-    public async Task CancelAsync()
+    private void OnEvent(RecordEvent message)
     {
-        await _gate.WaitAsync().ConfigureAwait(false);
+        var e = message.Event;
+        EventOutcome outcome;
         try
+        {
+            outcome = RecordAndApply(e);
+        }
+        catch (StoreException ex)
+        {
+            // Not answered: the sender sends it again, and nothing changed (a store call that throws changes nothing).
+            Context.System.Log.Warning("the store did not record {0} of {1}: {2}; waiting for it to be sent again", e.GetType().Name, e.TrialId, ex.Message);
+            return;
+        }
+
+        Sender.Tell(new TrialEventRecorded(e.TrialId, e.Attempt, e.Sequence, outcome));
+        if (outcome == EventOutcome.Recorded)
+        {
+            Dispatch();
+            CheckFinished();
+        }
+    }
+
+    private void OnTerminated(Terminated terminated)
+    {
+        var slot = terminated.ActorRef;
+        if (!_slots.Remove(slot, out var entry))
+        {
+            return;
+        }
+
+        foreach (var trial in _owner.Where(o => o.Value.Equals(slot)).Select(o => o.Key).ToList())
+        {
+            _owner.Remove(trial);
+            var t = _state.Trials[trial];
+            if (t.Status == TrialStatus.Running)
+            {
+                RecordAndApply(new TrialRequeued(trial, t.Attempts + 1, 0, DateTimeOffset.UtcNow));
+                Context.System.Log.Info("slot {0} of {1} is gone: {2} requeued as attempt {3}", entry.Slot, entry.Node, trial, t.Attempts + 1);
+            }
+        }
+
+        Dispatch();
+        CheckFinished();
+    }
+
+    private void OnCancel(CancelSweep cancel)
+    {
+        if (!_cancelling)
         {
             _cancelling = true;
-            await DispatchAndCheckAsync().ConfigureAwait(false);
+            _handle.Cancelling();
+            foreach (var slot in _slots.Keys)
+            {
+                slot.Tell(cancel);
+            }
         }
-        finally
-        {
-            _gate.Release();
-        }
+
+        CheckFinished();
     }
 
-    /// <inheritdoc/>
-    public Task Consume(ConsumeContext<TrialStarted> context) => HandleAndRespondAsync(context);
-
-    /// <inheritdoc/>
-    public Task Consume(ConsumeContext<TrialEpochCompleted> context) => HandleAndRespondAsync(context);
-
-    /// <inheritdoc/>
-    public Task Consume(ConsumeContext<TrialCompleted> context) => HandleAndRespondAsync(context);
-
-    /// <inheritdoc/>
-    public Task Consume(ConsumeContext<TrialFailed> context) => HandleAndRespondAsync(context);
-
-    /// <inheritdoc/>
-    public Task Consume(ConsumeContext<TrialCancelled> context) => HandleAndRespondAsync(context);
-
-    /// <inheritdoc/>
-    public void Dispose() => _gate.Dispose();
-
-    /// <summary>How long answering a worker's request may take before the answer is given up (the worker asks again).</summary>
-    public static TimeSpan ResponseTimeout { get; } = TimeSpan.FromSeconds(5);
-
-    // An event sent as a request (a worker's last event of a trial, in cluster mode) is answered once it is in
-    // the store: the worker acknowledges the trial's message only then. A duplicate is answered too (it was
-    // recorded before), and so is a rejected one (retrying cannot make it legal).
-    private async Task HandleAndRespondAsync<T>(ConsumeContext<T> context)
-        where T : TrialEvent
+    private void OnClaimWindowEnded()
     {
-        ArgumentNullException.ThrowIfNull(context);
-        var e = context.Message;
-        var outcome = await HandleAsync(e).ConfigureAwait(false);
-        if (context.RequestId is not null && context.ResponseAddress is not null)
+        _holding = false;
+        var now = DateTimeOffset.UtcNow;
+        foreach (var t in _state.InOrder.Where(t => t.Status == TrialStatus.Running && !_owner.ContainsKey(t.Spec.Id)).ToList())
         {
-            // The answer is sent on the connection that delivered the request. When that connection was lost, sending
-            // can wait for it, and it comes back only once this delivery is finished: so the wait is bounded. The
-            // event is recorded either way; the worker asks again and is answered that it is a duplicate.
-            try
-            {
-                await context.RespondAsync(new TrialEventRecorded(e.TrialId, e.Attempt, e.Sequence, outcome)).WaitAsync(ResponseTimeout).ConfigureAwait(false);
-            }
-#pragma warning disable CA1031 // any failure to answer is answered by the worker's next request
-            catch (Exception)
-#pragma warning restore CA1031
-            {
-            }
+            RecordAndApply(new TrialRequeued(t.Spec.Id, t.Attempts + 1, 0, now));
         }
+
+        Dispatch();
+        CheckFinished();
     }
 
     private EventOutcome RecordAndApply(TrialEvent e)
@@ -194,7 +293,7 @@ public sealed class SweepCoordinator :
         SweepState next;
         try
         {
-            next = State.Apply(e);
+            next = _state.Apply(e);
         }
         catch (InvalidTransitionException)
         {
@@ -208,9 +307,15 @@ public sealed class SweepCoordinator :
             return EventOutcome.Duplicate;
         }
 
-        var before = State.Trials[e.TrialId];
-        State = next;
+        var before = _state.Trials[e.TrialId];
+        _state = next;
+        _handle.Publish(next);
         var after = next.Trials[e.TrialId];
+        if (after.Status is TrialStatus.Completed or TrialStatus.Failed or TrialStatus.Cancelled)
+        {
+            _owner.Remove(e.TrialId);
+        }
+
         var labels = TrialLabels.Of(_options.Sweep, after.Spec);
         Observe.Safely(() => _observer.EventRecorded(e, EventOutcome.Recorded));
         if (before.Status != after.Status)
@@ -223,48 +328,104 @@ public sealed class SweepCoordinator :
             Observe.Safely(() => _observer.EpochReported(labels, new EpochReport(p.Epoch, p.Epochs, p.TrainLoss, p.TestTop1, p.SamplesPerSecond, p.Seconds)));
         }
 
-        if (after.Status != TrialStatus.Pending)
-        {
-            _sent.Remove(e.TrialId);
-        }
-
         return EventOutcome.Recorded;
     }
 
-    private async Task DispatchAndCheckAsync()
+    private void Dispatch()
     {
-        if (!_cancelling)
+        if (_cancelling || _holding || _finished)
         {
-            foreach (var t in State.Ready().Where(t => !_sent.Contains(t.Spec.Id)).ToList())
+            return;
+        }
+
+        List<TrialState>? ready = null;
+        while (true)
+        {
+            var idle = IdleSlot();
+            if (idle is null)
             {
-                _sent.Add(t.Spec.Id);
-                var teacher = t.Spec.Teacher is { } id ? Path.Combine(_options.TrialDirectory(id), "model.pt") : null;
-                await _send(new RunTrial(
-                    _options.Sweep, t.Spec, t.Attempts + 1, _options.TrialDirectory(t.Spec.Id), teacher, _options.DataDirectory, _options.TrainLimit, _options.TestLimit,
-                    DateTimeOffset.UtcNow)
-                {
-                    ImageSize = _options.ImageSize,
-                    SkipBadImages = _options.SkipBadImages,
-                }).ConfigureAwait(false);
+                return;
+            }
+
+            ready ??= [.. _state.Ready().Where(t => !_owner.ContainsKey(t.Spec.Id)).OrderBy(t => t.Attempts > 0 ? 0 : 1)];
+            if (ready.Count == 0)
+            {
+                return;
+            }
+
+            var t = ready[0];
+            ready.RemoveAt(0);
+            var (slot, entry) = idle.Value;
+            var teacher = t.Spec.Teacher is { } id ? Path.Combine(_options.TrialDirectory(id), "model.pt") : null;
+            var run = new RunTrial(
+                _options.Sweep, t.Spec, t.Attempts + 1, _options.TrialDirectory(t.Spec.Id), teacher, _options.DataDirectory, _options.TrainLimit,
+                _options.TestLimit, DateTimeOffset.UtcNow, entry.IdleAsk!.Value)
+            {
+                ImageSize = _options.ImageSize,
+                SkipBadImages = _options.SkipBadImages,
+            };
+            entry.Dispatched = new Sent(run, run.Ask, run.SentAt);
+            entry.IdleAsk = null;
+            _owner[t.Spec.Id] = slot;
+            slot.Tell(run);
+        }
+    }
+
+    private (IActorRef Slot, SlotEntry Entry)? IdleSlot()
+    {
+        (IActorRef, SlotEntry)? best = null;
+        foreach (var (slot, entry) in _slots)
+        {
+            if (entry.IdleAsk is not null && entry.Dispatched is null && (best is null || entry.IdleSince < best.Value.Item2.IdleSince))
+            {
+                best = (slot, entry);
             }
         }
 
-        if (_finished.Task.IsCompleted)
+        return best;
+    }
+
+    private void CheckFinished()
+    {
+        if (_finished || _holding)
         {
             return;
         }
 
-        var running = State.Trials.Values.Any(t => t.Status == TrialStatus.Running);
-        var waiting = !_cancelling && State.Trials.Values.Any(t => t.Status == TrialStatus.Pending && _sent.Contains(t.Spec.Id));
-        if (running || waiting)
+        var running = _state.Trials.Values.Any(t => t.Status == TrialStatus.Running);
+        var waiting = !_cancelling && _state.Ready().Any();
+        if (running || _owner.Count > 0 || waiting)
         {
             return;
         }
 
+        _finished = true;
         var status = _cancelling ? "cancelled"
-            : State.Trials.Values.Any(t => t.Status is TrialStatus.Failed or TrialStatus.Pending or TrialStatus.Cancelled) ? "failed"
+            : _state.Trials.Values.Any(t => t.Status is TrialStatus.Failed or TrialStatus.Pending or TrialStatus.Cancelled) ? "failed"
             : "completed";
         Observe.Safely(() => _observer.SweepFinished(_options.Sweep, status));
-        _finished.TrySetResult(status);
+        _handle.Finish(status);
+    }
+
+    private sealed record Sent(RunTrial Trial, int Ask, DateTimeOffset SentAt);
+
+    private sealed class SlotEntry(string node, int slot, string device)
+    {
+        public string Node { get; } = node;
+
+        public int Slot { get; } = slot;
+
+        public string Device { get; } = device;
+
+        public int? IdleAsk { get; set; }
+
+        public long IdleSince { get; set; }
+
+        public Sent? Dispatched { get; set; }
+    }
+
+    private sealed record ClaimWindowEnded
+    {
+        public static ClaimWindowEnded Instance { get; } = new();
     }
 }

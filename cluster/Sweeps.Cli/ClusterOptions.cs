@@ -8,13 +8,13 @@ internal sealed class ClusterOptions
 {
     public Option<string> Config { get; } = new("--config")
     {
-        Description = "The cluster configuration (YAML). Fields are overridden by SWEEPS__Broker__Host style environment variables and by --set.",
-        DefaultValueFactory = _ => "cluster.yaml",
+        Description = "The cluster configuration (HOCON). Keys are overridden by environment variables (SWEEPS_PORT=2552, SWEEPS__akka__loglevel=DEBUG) and by --set.",
+        DefaultValueFactory = _ => "cluster.hocon",
     };
 
     public Option<string[]> Set { get; } = new("--set")
     {
-        Description = "Override a field of the configuration: --set broker.host=rabbit01 (repeatable).",
+        Description = "Override a key of the configuration: --set port=2552 (the sweeps block) or --set akka.loglevel=DEBUG (repeatable).",
         AllowMultipleArgumentsPerToken = false,
     };
 

@@ -5,7 +5,7 @@ using Sweeps.Cluster;
 
 namespace Sweeps.Cli;
 
-/// <summary><c>sweeps coordinator --config cluster.yaml --sweep FILE</c>: the coordinator of a cluster sweep.</summary>
+/// <summary><c>sweeps coordinator --config cluster.hocon --sweep FILE</c>: the coordinator of a cluster sweep.</summary>
 internal static class CoordinatorCommand
 {
     /// <summary>Builds the command.</summary>
@@ -13,8 +13,8 @@ internal static class CoordinatorCommand
     {
         var cluster = new ClusterOptions();
         var sweep = new Option<string>("--sweep") { Description = "The sweep file (YAML).", Required = true };
-        var output = new Option<string?>("--out") { Description = "Results and report folder (default: the folder of the configuration's storePath)." };
-        var command = new Command("coordinator", "Coordinate a sweep on a cluster: send its trials to the workers through RabbitMQ, record their events, write the results. Started again, it continues.")
+        var output = new Option<string?>("--out") { Description = "Results and report folder (default: the folder of the configuration's store-path)." };
+        var command = new Command("coordinator", "Coordinate a sweep on an Akka cluster (this node has the role coordinator): give its trials to the workers' free slots, record their events, write the results. Started again, it continues.")
         {
             cluster.Config, cluster.Set, sweep, output,
         };
@@ -57,7 +57,7 @@ internal static class CoordinatorCommand
         {
             result = await ClusterCoordinatorHost.RunAsync(config, options, output, null, stop.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is InvalidOperationException or StoreException or IOException or UnauthorizedAccessException or MassTransit.MassTransitException)
+        catch (Exception ex) when (ex is InvalidOperationException or StoreException or IOException or UnauthorizedAccessException or Cluster.Configuration.ClusterConfigException)
         {
             await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
             return RunCommand.BadInput;

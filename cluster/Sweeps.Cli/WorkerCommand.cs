@@ -3,7 +3,7 @@ using Sweeps.Cluster;
 
 namespace Sweeps.Cli;
 
-/// <summary><c>sweeps worker --config cluster.yaml [--devices cpu,cpu]</c>: a worker of a cluster.</summary>
+/// <summary><c>sweeps worker --config cluster.hocon [--devices cpu,cpu]</c>: a worker of a cluster.</summary>
 internal static class WorkerCommand
 {
     /// <summary>Builds the command.</summary>
@@ -12,7 +12,7 @@ internal static class WorkerCommand
         var cluster = new ClusterOptions();
         var devices = new Option<string?>("--devices")
         {
-            Description = "This worker's devices, one trial slot each (cpu,cpu or cuda:0,cuda:1). Default: the configuration's nodes.<host>.devices, else devices.",
+            Description = "This worker's devices, one trial slot each (cpu,cpu or cuda:0,cuda:1). Default: the configuration's sweeps.nodes.<host>.devices, else sweeps.devices.",
         };
         var metrics = new Option<string>("--metrics")
         {
@@ -20,7 +20,7 @@ internal static class WorkerCommand
                 + "When the port is taken, a free one is used (the address is printed).",
             DefaultValueFactory = _ => "127.0.0.1:9465",
         };
-        var command = new Command("worker", "Run trials of cluster sweeps: take them from RabbitMQ, as many at a time as there are slots. Ctrl-C stops at once; its trials go to other workers.")
+        var command = new Command("worker", "Run trials of cluster sweeps: join the Akka cluster (role worker); each slot asks the coordinator for a trial when it is free. Ctrl-C or SIGTERM hands the running trials back; they resume on other workers.")
         {
             cluster.Config, cluster.Set, devices, metrics,
         };
@@ -45,13 +45,13 @@ internal static class WorkerCommand
             var slots = extra is null ? config.DevicesOf(Environment.MachineName) : config.Devices;
             try
             {
-                var cancelled = await ClusterWorkerHost.RunAsync(config, slots, Console.Out, stop.Token, sweepMetrics).ConfigureAwait(false);
-                return cancelled ? RunCommand.Cancelled : 0;
+                await ClusterWorkerHost.RunAsync(config, slots, Console.Out, stop.Token, sweepMetrics).ConfigureAwait(false);
+                return 0;
             }
-            catch (MassTransit.MassTransitException ex)
+            catch (Cluster.Configuration.ClusterConfigException ex)
             {
                 await Console.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
-                return 2;
+                return RunCommand.BadInput;
             }
         });
         return command;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Akka.Actor;
 using Sweeps.Actors;
 using Sweeps.Actors.Messages;
 using Sweeps.Actors.Planning;
@@ -8,10 +9,10 @@ using Sweeps.Actors.Storage;
 namespace Sweeps.Cluster;
 
 /// <summary>
-/// What the embedded host and the cluster coordinator do alike around their <see cref="SweepCoordinator"/>: the sweep's
-/// record in the store, the observers (results files, Prometheus metrics, the caller's), the loop that waits for the
-/// sweep's end and turns a cancel request into a cancellation, and the final results files. The hosts differ only in
-/// their transport.
+/// What the embedded host and the cluster coordinator do alike around their <see cref="SweepCoordinator"/> actor: the
+/// sweep's record in the store, the observers (results files, Prometheus metrics, the caller's), the loop that waits
+/// for the sweep's end and turns a cancel request into a <see cref="CancelSweep"/>, and the final results files. The
+/// hosts differ only in where the actor runs (a local actor system, or a cluster singleton).
 /// </summary>
 internal sealed class CoordinatorRun : IAsyncDisposable
 {
@@ -19,37 +20,38 @@ internal sealed class CoordinatorRun : IAsyncDisposable
     private readonly SweepRunOptions _options;
     private readonly string _output;
     private readonly ResultsWriter _results;
+    private readonly CoordinatorOptions _coordinatorOptions;
+    private readonly IReadOnlyList<TrialSpec> _plan;
     private SweepInfo _info;
     private bool _resultsClosed;
 
     private CoordinatorRun(
         SweepRunOptions options, SqliteSweepStore store, string output, SweepInfo info, CoordinatorOptions coordinatorOptions, IReadOnlyList<TrialSpec> plan,
-        Func<RunTrial, Task> send, IEnumerable<ISweepObserver?> observers)
+        IEnumerable<ISweepObserver?> observers)
     {
         _store = store;
         _options = options;
         _output = output;
         _info = info;
-        _results = new ResultsWriter(output, () => _info);
-        SweepCoordinator? coordinatorRef = null;
-        var metrics = options.Metrics is { } m ? new MetricsObserver(m, () => coordinatorRef!.State) : null;
+        _coordinatorOptions = coordinatorOptions;
+        _plan = plan;
+        Handle = new CoordinatorHandle(SweepState.Create(plan));
+        _results = new ResultsWriter(output, () => _info, () => Handle.State);
+        var metrics = options.Metrics is { } m ? new MetricsObserver(m, () => Handle.State) : null;
         Observers = new CompositeObserver([.. observers.Select(o => o ?? NullObserver.Instance), _results, (ISweepObserver?)metrics ?? NullObserver.Instance]);
-        Coordinator = new SweepCoordinator(coordinatorOptions, plan, store, send, Observers);
-        _results.Coordinator = Coordinator;
-        coordinatorRef = Coordinator;
-        metrics?.Initialize(options.Definition.Name, Coordinator.State);
-        options.AttachState?.Invoke(() => Coordinator.State);
+        metrics?.Initialize(options.Definition.Name, Handle.State);
+        options.AttachState?.Invoke(() => Handle.State);
     }
 
-    /// <summary>The sweep's coordinator.</summary>
-    public SweepCoordinator Coordinator { get; }
+    /// <summary>The coordinator's state and completion.</summary>
+    public CoordinatorHandle Handle { get; }
 
-    /// <summary>Every observer of the run (the caller's, results files, metrics): give it to workers in this process.</summary>
+    /// <summary>Every observer of the run (the caller's, results files, metrics): give it to slots in this process.</summary>
     public ISweepObserver Observers { get; }
 
     /// <summary>
     /// Records the sweep as running in <paramref name="store"/> (keeping the first start time of an earlier run of the
-    /// same sweep), copies the sweep file into <paramref name="output"/> and creates the coordinator.
+    /// same sweep) and copies the sweep file into <paramref name="output"/>.
     /// </summary>
     /// <param name="options">The sweep.</param>
     /// <param name="store">The sweep's store; stays the caller's to dispose, after this run.</param>
@@ -57,13 +59,12 @@ internal sealed class CoordinatorRun : IAsyncDisposable
     /// <param name="foreignSweep">The error message when the store holds another sweep, given that sweep's name.</param>
     /// <param name="coordinatorOptions">The coordinator's options.</param>
     /// <param name="plan">The trials.</param>
-    /// <param name="send">Sends a trial to the workers.</param>
     /// <param name="observers">The caller's observers (null entries are ignored).</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <exception cref="InvalidOperationException">The store holds another sweep.</exception>
     public static async Task<CoordinatorRun> OpenAsync(
         SweepRunOptions options, SqliteSweepStore store, string output, Func<string, string> foreignSweep, CoordinatorOptions coordinatorOptions,
-        IReadOnlyList<TrialSpec> plan, Func<RunTrial, Task> send, IEnumerable<ISweepObserver?> observers, CancellationToken cancellationToken)
+        IReadOnlyList<TrialSpec> plan, IEnumerable<ISweepObserver?> observers, CancellationToken cancellationToken)
     {
         var def = options.Definition;
         var previous = store.LoadSweep();
@@ -87,39 +88,42 @@ internal sealed class CoordinatorRun : IAsyncDisposable
             Host = Environment.MachineName,
         };
         store.SaveSweep(info);
-        return new CoordinatorRun(options, store, output, info, coordinatorOptions, plan, send, observers);
+        return new CoordinatorRun(options, store, output, info, coordinatorOptions, plan, observers);
     }
 
+    /// <summary>The coordinator actor's props (it reports to <see cref="Handle"/>).</summary>
+    public Props CoordinatorProps(SweepActorSettings settings) => SweepCoordinator.Props(_coordinatorOptions, _plan, _store, Handle, Observers, settings);
+
     /// <summary>
-    /// Starts the coordinator and waits for the sweep's end. A cancel request (<paramref name="cancellationToken"/> or
-    /// <c>sweeps cancel</c> through the store, polled every <see cref="SweepRunOptions.CancelPollInterval"/>) cancels
-    /// the sweep once: pending trials are not sent, and <paramref name="publishCancel"/> tells the workers to stop theirs.
+    /// Waits for the sweep's end. A cancel request (<paramref name="cancellationToken"/> or <c>sweeps cancel</c> through
+    /// the store, polled every <see cref="SweepRunOptions.CancelPollInterval"/>) is passed to <paramref name="cancel"/>
+    /// once: the coordinator gives out nothing more and tells the slots to stop their trials.
     /// </summary>
-    /// <param name="publishCancel">Publishes <see cref="CancelSweep"/> to the workers; sent again until the transport takes it.</param>
+    /// <param name="cancel">Sends <see cref="CancelSweep"/> to the coordinator actor.</param>
     /// <param name="log">Told when the sweep is being cancelled; null for nothing.</param>
     /// <param name="cancellationToken">Cancels the sweep.</param>
     /// <returns>The sweep's final status (completed, failed or cancelled).</returns>
-    public async Task<string> RunAsync(Func<CancelSweep, Task> publishCancel, TextWriter? log, CancellationToken cancellationToken)
+    /// <exception cref="InvalidOperationException">The store's trials do not match the plan.</exception>
+    public async Task<string> RunAsync(Action<CancelSweep> cancel, TextWriter? log, CancellationToken cancellationToken)
     {
-        await Coordinator.StartAsync(cancellationToken).ConfigureAwait(false);
-        while (!Coordinator.Completion.IsCompleted)
+        var cancelled = false;
+        while (!Handle.Completion.IsCompleted)
         {
-            if ((cancellationToken.IsCancellationRequested || _store.IsCancelRequested()) && !Coordinator.IsCancelling)
+            if (!cancelled && (cancellationToken.IsCancellationRequested || _store.IsCancelRequested()))
             {
+                cancelled = true;
                 if (log is not null)
                 {
                     await log.WriteLineAsync("coordinator: cancelling; workers stop their running trials (resumable)").ConfigureAwait(false);
                 }
 
-                await Coordinator.CancelAsync().ConfigureAwait(false);
-                var cancel = new CancelSweep(_options.Definition.Name, DateTimeOffset.UtcNow);
-                await Delivery.UntilSentAsync(() => publishCancel(cancel), null, CancellationToken.None).ConfigureAwait(false);
+                cancel(new CancelSweep(_options.Definition.Name, DateTimeOffset.UtcNow));
             }
 
-            await Task.WhenAny(Coordinator.Completion, Task.Delay(_options.CancelPollInterval, CancellationToken.None)).ConfigureAwait(false);
+            await Task.WhenAny(Handle.Completion, Task.Delay(_options.CancelPollInterval, CancellationToken.None)).ConfigureAwait(false);
         }
 
-        return await Coordinator.Completion.ConfigureAwait(false);
+        return await Handle.Completion.ConfigureAwait(false);
     }
 
     /// <summary>Records the sweep's end in the store and writes the final results files (results.json, the report).</summary>
@@ -131,7 +135,7 @@ internal sealed class CoordinatorRun : IAsyncDisposable
         _store.SaveSweep(_info);
         _store.ClearCancelRequest();
         await CloseResultsAsync().ConfigureAwait(false);
-        var state = Coordinator.State;
+        var state = Handle.State;
         ResultsFiles.Write(_output, _info, state);
         return state;
     }
@@ -140,7 +144,6 @@ internal sealed class CoordinatorRun : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await CloseResultsAsync().ConfigureAwait(false);
-        Coordinator.Dispose();
     }
 
     private async Task CloseResultsAsync()

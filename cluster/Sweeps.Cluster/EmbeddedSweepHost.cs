@@ -1,4 +1,5 @@
-using MassTransit;
+using Akka.Actor;
+using Akka.Configuration;
 using Sweeps.Actors;
 using Sweeps.Actors.Messages;
 using Sweeps.Actors.Planning;
@@ -8,14 +9,23 @@ using Sweeps.Actors.Storage;
 namespace Sweeps.Cluster;
 
 /// <summary>
-/// Embedded mode: the whole sweep in this process. MassTransit's in-memory transport carries <see cref="RunTrial"/>
-/// to the experiment actors (one per device slot at a time) and their events to the <see cref="SweepCoordinator"/>;
-/// the SQLite store (<c>store.db</c>) and the results files live in the output folder.
+/// Embedded mode: the whole sweep in this process, with the cluster's actors in a local actor system (no remoting
+/// port): the <see cref="SweepCoordinator"/> and one <see cref="SlotActor"/> per device slot, which asks it for work
+/// and runs each trial in an <see cref="ExperimentActor"/>. The SQLite store (<c>store.db</c>) and the results files
+/// live in the output folder.
 /// </summary>
 public static class EmbeddedSweepHost
 {
-    /// <summary>The queue experiment actors take trials from.</summary>
-    public const string TrialsQueue = "trials";
+    /// <summary>The embedded actor system's configuration: local actors only, Akka's own log for warnings only.</summary>
+    internal const string ActorSystemConfig = """
+        akka {
+          loglevel = WARNING
+          stdout-loglevel = WARNING
+          log-dead-letters = off
+          log-dead-letters-during-shutdown = off
+          actor.provider = local
+        }
+        """;
 
     /// <summary>
     /// Runs (or continues) the sweep until every trial finished or it was cancelled (through
@@ -42,7 +52,6 @@ public static class EmbeddedSweepHost
         Directory.CreateDirectory(output);
         using var store = SqliteSweepStore.InDirectory(output);
         var started = new StartCounter();
-        ISendEndpoint? trials = null;
         var coordinatorOptions = new CoordinatorOptions
         {
             Sweep = def.Name, OutputDirectory = output, DataDirectory = def.DataDirectory, TrainLimit = def.Limit, TestLimit = def.TestLimit,
@@ -50,37 +59,26 @@ public static class EmbeddedSweepHost
         };
         await using var run = await CoordinatorRun.OpenAsync(
             options, store, output, other => $"the output folder {output} holds the sweep '{other}', not '{def.Name}': use another --out",
-            coordinatorOptions, plan, m => trials!.Send(m), [observer, started], cancellationToken).ConfigureAwait(false);
+            coordinatorOptions, plan, [observer, started], cancellationToken).ConfigureAwait(false);
         var slots = DeviceSlot.For(options.Devices, def.TrialsPerDevice, options.Cores);
-        using var worker = new ExperimentWorker(Environment.MachineName, slots, run.Observers);
-        var bus = Bus.Factory.CreateUsingInMemory(cfg =>
-        {
-            cfg.ReceiveEndpoint(TrialsQueue, e =>
-            {
-                e.PrefetchCount = worker.DeliveryLimit;
-                e.ConcurrentMessageLimit = worker.DeliveryLimit;
-                e.Consumer(() => new ExperimentActor(worker));
-            });
-            cfg.ReceiveEndpoint("coordinator", e =>
-            {
-                e.PrefetchCount = 64;
-                e.ConcurrentMessageLimit = 1;
-                e.Instance(run.Coordinator);
-            });
-            cfg.ReceiveEndpoint("worker-control", e => e.Instance(worker));
-        });
-
-        await bus.StartAsync(cancellationToken).ConfigureAwait(false);
+        var worker = new WorkerContext(Environment.MachineName, run.Observers, SweepActorSettings.Embedded);
+        var system = ActorSystem.Create("sweeps", ConfigurationFactory.ParseString(ActorSystemConfig));
         string status;
         try
         {
-            trials = await bus.GetSendEndpoint(new Uri("queue:" + TrialsQueue)).ConfigureAwait(false);
-            status = await run.RunAsync(c => bus.Publish(c, CancellationToken.None), null, cancellationToken).ConfigureAwait(false);
+            var coordinator = system.ActorOf(run.CoordinatorProps(SweepActorSettings.Embedded), "coordinator");
+            foreach (var slot in slots)
+            {
+                system.ActorOf(SlotActor.Props(coordinator, slot, worker), $"slot-{slot.Index}");
+            }
+
+            status = await run.RunAsync(c => coordinator.Tell(c), null, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            worker.Cancel();
-            await bus.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await system.Terminate().ConfigureAwait(false);
+            // A trial still training (only when the coordinator failed) stops at its next step; wait for it, bounded.
+            await Task.WhenAny(worker.WhenIdleAsync(CancellationToken.None), Task.Delay(TimeSpan.FromSeconds(30), CancellationToken.None)).ConfigureAwait(false);
         }
 
         var state = await run.FinishAsync(status).ConfigureAwait(false);

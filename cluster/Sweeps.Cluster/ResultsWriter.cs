@@ -1,5 +1,6 @@
 using Sweeps.Actors;
 using Sweeps.Actors.Messages;
+using Sweeps.Actors.State;
 using Sweeps.Actors.Storage;
 
 namespace Sweeps.Cluster;
@@ -10,19 +11,19 @@ internal sealed class ResultsWriter : ISweepObserver, IAsyncDisposable
 {
     private readonly string _directory;
     private readonly Func<SweepInfo> _info;
+    private readonly Func<SweepState> _state;
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _signal = new(0, 1);
     private readonly Task _loop;
     private int _dirty;
 
-    public ResultsWriter(string directory, Func<SweepInfo> info)
+    public ResultsWriter(string directory, Func<SweepInfo> info, Func<SweepState> state)
     {
         _directory = directory;
         _info = info;
+        _state = state;
         _loop = Task.Run(LoopAsync);
     }
-
-    public SweepCoordinator? Coordinator { get; set; }
 
     public void EventRecorded(TrialEvent e, EventOutcome outcome)
     {
@@ -59,16 +60,13 @@ internal sealed class ResultsWriter : ISweepObserver, IAsyncDisposable
         {
             await _signal.WaitAsync(_stop.Token).ConfigureAwait(false);
             Interlocked.Exchange(ref _dirty, 0);
-            if (Coordinator is { } c)
+            try
             {
-                try
-                {
-                    ResultsFiles.Write(_directory, _info(), c.State);
-                }
-                catch (Exception e) when (e is IOException or Sweeps.Reports.ReportException)
-                {
-                    // The next event (or the final write, whose error is reported) tries again.
-                }
+                ResultsFiles.Write(_directory, _info(), _state());
+            }
+            catch (Exception e) when (e is IOException or Sweeps.Reports.ReportException)
+            {
+                // The next event (or the final write, whose error is reported) tries again.
             }
 
             await Task.Delay(200, _stop.Token).ConfigureAwait(false);

@@ -1,48 +1,57 @@
 using System.Collections;
 using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
+using Akka.Configuration;
+using Akka.Configuration.Hocon;
 using Sweeps.Monitoring;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace Sweeps.Cluster.Configuration;
 
 /// <summary>
-/// Loads <c>cluster.yaml</c>. Every field can be overridden, in increasing priority, by an environment
-/// variable (<c>SWEEPS__Broker__Host</c>: <c>SWEEPS__</c> then the field's path with <c>__</c> between the
-/// parts, case-insensitive) and by a flag (<c>--set broker.host=VALUE</c>). Lists (devices) are
-/// comma-separated in variables and flags. Relative paths in the file are relative to the file's folder;
-/// in variables and flags, to the current folder. A password set by a higher layer replaces the lower
-/// layers' <c>password</c>, <c>passwordFile</c> and <c>passwordEnv</c>.
+/// Loads <c>cluster.hocon</c>: Akka's own settings (<c>akka { }</c>) and the <c>sweeps { }</c> block. Every key can be
+/// overridden, in increasing priority, by an environment variable and by a flag:
+/// <list type="bullet">
+/// <item><c>SWEEPS_PORT=2552</c>: a key of the <c>sweeps</c> block, upper case, <c>_</c> for <c>-</c> and
+/// <c>.</c> (<c>SWEEPS_SEED_NODES</c>, <c>SWEEPS_CHECKPOINT_DIR</c>, <c>SWEEPS_TLS_CERTIFICATE</c>); variables that name
+/// no such key are ignored.</item>
+/// <item><c>SWEEPS__akka__cluster__split_brain_resolver__stable_after=10s</c>: any key, <c>__</c> for <c>.</c> and
+/// <c>_</c> for <c>-</c>.</item>
+/// <item><c>--set port=2552</c> (a key of the <c>sweeps</c> block) or <c>--set akka.loglevel=DEBUG</c> (any key).</item>
+/// </list>
+/// A key whose value in the file is a list (seed nodes, devices, roles) takes a comma-separated list. Relative paths in
+/// the file are relative to the file's folder; in variables and flags, to the current folder. Errors name the file (or
+/// the variable or flag), the key path and what was expected, never a password.
 /// </summary>
 public static partial class ClusterConfigFile
 {
-    /// <summary>The prefix of environment variables that override fields.</summary>
-    public const string EnvironmentPrefix = "SWEEPS__";
+    /// <summary>The prefix of environment variables that override a key of the <c>sweeps</c> block.</summary>
+    public const string EnvironmentPrefix = "SWEEPS_";
 
-    private const string PasswordField = "broker.password";
-    private const string PasswordFileField = "broker.passwordFile";
-    private const string PasswordEnvField = "broker.passwordEnv";
+    /// <summary>The prefix of environment variables that override any key.</summary>
+    public const string PathEnvironmentPrefix = "SWEEPS__";
 
-    /// <summary>The fields (dotted paths) that can be set, besides <c>nodes.NAME.devices</c>.</summary>
-    public static IReadOnlyList<string> Fields { get; } =
+    /// <summary>The keys of the <c>sweeps</c> block (besides <c>nodes.NAME.devices</c>).</summary>
+    public static IReadOnlyList<string> Keys { get; } =
     [
-        "broker.host", "broker.port", "broker.virtualHost", "broker.user", PasswordField, PasswordFileField, PasswordEnvField, "broker.tls",
-        "checkpointDirectory", "storePath", "metricsAddress", "devices",
+        "hostname", "port", "seed-nodes", "roles", "checkpoint-dir", "store-path", "metrics-address", "devices",
+        "tls.certificate", "tls.password", "tls.password-file", "tls.password-env",
     ];
 
+    private static readonly string[] ListKeys = ["sweeps.seed-nodes", "sweeps.roles", "sweeps.devices"];
+
     /// <summary>
-    /// Loads <paramref name="path"/> with the overrides of <paramref name="environment"/> (null: this
-    /// process's environment) and <paramref name="overrides"/> (field path to value, from <c>--set</c>).
+    /// Loads <paramref name="path"/> with the overrides of <paramref name="environment"/> (null: this process's
+    /// environment) and <paramref name="overrides"/> (key path to value, from <c>--set</c>).
     /// </summary>
-    /// <exception cref="ClusterConfigException">The file is missing or invalid, or a field has a bad value.</exception>
+    /// <exception cref="ClusterConfigException">The file is missing or invalid, or a key has a bad value.</exception>
     public static ClusterConfig Load(
         string path, IReadOnlyDictionary<string, string>? environment = null, IReadOnlyDictionary<string, string>? overrides = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path))
         {
-            throw new ClusterConfigException(path, "(file)", $"not found ({Path.GetFullPath(path)}); expected a cluster configuration such as the repository's cluster.yaml");
+            throw new ClusterConfigException(path, "(file)", $"not found ({Path.GetFullPath(path)}); expected a cluster configuration such as the repository's cluster.hocon");
         }
 
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
@@ -53,7 +62,7 @@ public static partial class ClusterConfigFile
     /// Parses configuration text; <paramref name="fileName"/> names it in errors and relative paths in it are
     /// resolved against <paramref name="baseDirectory"/>. See <see cref="Load"/>.
     /// </summary>
-    /// <exception cref="ClusterConfigException">The text is invalid or a field has a bad value.</exception>
+    /// <exception cref="ClusterConfigException">The text is invalid or a key has a bad value.</exception>
     public static ClusterConfig Parse(
         string text,
         string fileName,
@@ -65,37 +74,54 @@ public static partial class ClusterConfigFile
         ArgumentNullException.ThrowIfNull(fileName);
         ArgumentNullException.ThrowIfNull(baseDirectory);
         var env = environment ?? ProcessEnvironment();
-        var values = new Dictionary<string, Entry>(StringComparer.OrdinalIgnoreCase);
-        ReadFile(text, fileName, baseDirectory, values);
-        foreach (var (name, value) in env.Where(e => e.Key.StartsWith(EnvironmentPrefix, StringComparison.OrdinalIgnoreCase)).OrderBy(e => e.Key, StringComparer.Ordinal))
+        var config = ParseHocon(text, fileName, "(syntax)");
+        var origins = new Dictionary<string, (string Origin, string BaseDirectory)>(StringComparer.Ordinal);
+        var layers = new List<(string Key, string Value, string Origin)>();
+        foreach (var (name, value) in env.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
-            var origin = $"environment variable {name}";
-            var field = Canonical(name[EnvironmentPrefix.Length..].Replace("__", ".", StringComparison.Ordinal), origin);
-            Set(values, new Entry(field, value, origin, Directory.GetCurrentDirectory()));
+            if (name.StartsWith(PathEnvironmentPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                var key = string.Join('.', name[PathEnvironmentPrefix.Length..].Split("__").Select(p => p.Replace('_', '-')));
+                layers.Add((Canonical(key, $"environment variable {name}"), value, $"environment variable {name}"));
+            }
+            else if (name.StartsWith(EnvironmentPrefix, StringComparison.OrdinalIgnoreCase)
+                && ShortKey(name[EnvironmentPrefix.Length..]) is { } key)
+            {
+                layers.Add(("sweeps." + key, value, $"environment variable {name}"));
+            }
         }
 
         foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
         {
-            var origin = $"flag --set {key}";
-            Set(values, new Entry(Canonical(key, origin), value, origin, Directory.GetCurrentDirectory()));
+            var full = key.StartsWith("akka.", StringComparison.Ordinal) || key.StartsWith("sweeps.", StringComparison.Ordinal) ? key : "sweeps." + key;
+            layers.Add((Canonical(full, $"flag --set {key}"), value, $"flag --set {key}"));
         }
 
-        return Build(values, env);
+        foreach (var (key, value, origin) in layers)
+        {
+            var isList = ListKeys.Contains(key, StringComparer.Ordinal) || NodeDevices().IsMatch(key)
+                || (config.HasPath(key) && config.GetValue(key).IsArray());
+            var line = $"{Quote(key)} = {Value(value, isList)}";
+            config = ParseHocon(line, origin, key).WithFallback(config);
+            origins[key] = (origin, Directory.GetCurrentDirectory());
+        }
+
+        return Build(config, fileName, baseDirectory, origins, env);
     }
 
-    /// <summary>Parses <c>--set</c> flags (<c>field=value</c>) into overrides for <see cref="Load"/>.</summary>
+    /// <summary>Parses <c>--set</c> flags (<c>key=value</c>) into overrides for <see cref="Load"/>.</summary>
     /// <exception cref="ClusterConfigException">A flag has no <c>=</c>.</exception>
     public static IReadOnlyDictionary<string, string> ParseOverrides(IEnumerable<string> flags)
     {
         ArgumentNullException.ThrowIfNull(flags);
-        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var flag in flags)
         {
             var eq = flag.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0)
             {
                 var shown = flag.Contains("password", StringComparison.OrdinalIgnoreCase) ? "(value hidden)" : $"'{flag}'";
-                throw new ClusterConfigException("flag --set", "(flag)", $"{shown} is not field=value; expected e.g. --set broker.host=rabbit01");
+                throw new ClusterConfigException("flag --set", "(flag)", $"{shown} is not key=value; expected e.g. --set port=2552 or --set akka.loglevel=DEBUG");
             }
 
             result[flag[..eq].Trim()] = flag[(eq + 1)..];
@@ -115,164 +141,173 @@ public static partial class ClusterConfigFile
         return result;
     }
 
-    private static void ReadFile(string text, string fileName, string baseDirectory, Dictionary<string, Entry> values)
+    private static Config ParseHocon(string text, string origin, string key)
     {
-        var stream = new YamlStream();
         try
         {
-            stream.Load(new StringReader(text));
+            return ConfigurationFactory.ParseString(text);
         }
-        catch (YamlException ex)
+#pragma warning disable CA1031 // the HOCON parser throws several exception types for bad text; each becomes one clear error
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
-            // YamlDotNet's messages name the position and the kind of token, not the file's text.
-            throw new ClusterConfigException($"{fileName}:{ex.Start.Line}", "(syntax)", $"not valid YAML: {ex.Message}");
-        }
-
-        if (stream.Documents.Count == 0)
-        {
-            return;
-        }
-
-        if (stream.Documents[0].RootNode is not YamlMappingNode root)
-        {
-            throw new ClusterConfigException($"{fileName}:1", "(file)", "expected a mapping of keys (broker:, checkpointDirectory:, storePath:, metricsAddress:, devices:, nodes:)");
-        }
-
-        foreach (var (keyNode, valueNode) in root.Children)
-        {
-            var key = ((YamlScalarNode)keyNode).Value ?? string.Empty;
-            var origin = $"{fileName}:{keyNode.Start.Line}";
-            if (key.Equals("broker", StringComparison.OrdinalIgnoreCase) || key.Equals("nodes", StringComparison.OrdinalIgnoreCase))
-            {
-                if (valueNode is not YamlMappingNode map)
-                {
-                    throw new ClusterConfigException(origin, key, "expected a mapping of keys");
-                }
-
-                foreach (var (innerKey, innerValue) in map.Children)
-                {
-                    var name = ((YamlScalarNode)innerKey).Value ?? string.Empty;
-                    var innerOrigin = $"{fileName}:{innerKey.Start.Line}";
-                    if (key.Equals("nodes", StringComparison.OrdinalIgnoreCase))
-                    {
-                        if (innerValue is not YamlMappingNode node || node.Children.Count != 1
-                            || node.Children.Single().Key is not YamlScalarNode { Value: { } devicesKey }
-                            || !devicesKey.Equals("devices", StringComparison.OrdinalIgnoreCase))
-                        {
-                            throw new ClusterConfigException(innerOrigin, $"nodes.{name}", "expected a mapping with one key, devices: (e.g. devices: [cuda:0, cuda:1])");
-                        }
-
-                        Set(values, new Entry($"nodes.{name}.devices", ScalarOrList(node.Children.Single().Value, innerOrigin, $"nodes.{name}.devices"), innerOrigin, baseDirectory));
-                    }
-                    else
-                    {
-                        var field = Canonical($"broker.{name}", innerOrigin);
-                        Set(values, new Entry(field, Scalar(innerValue, innerOrigin, field), innerOrigin, baseDirectory));
-                    }
-                }
-            }
-            else
-            {
-                var field = Canonical(key, origin);
-                var value = field == "devices" ? ScalarOrList(valueNode, origin, field) : Scalar(valueNode, origin, field);
-                Set(values, new Entry(field, value, origin, baseDirectory));
-            }
+            throw new ClusterConfigException(origin, key, $"not valid HOCON: {ex.Message}");
         }
     }
 
-    private static string Scalar(YamlNode node, string origin, string field) =>
-        node is YamlScalarNode scalar
-            ? scalar.Value ?? string.Empty
-            : throw new ClusterConfigException(origin, field, "expected a single value, not a list or mapping");
-
-    private static string ScalarOrList(YamlNode node, string origin, string field) => node switch
+    // A sweeps key from the part of a SWEEPS_ variable after the prefix (PORT, SEED_NODES, TLS_CERTIFICATE), or null.
+    private static string? ShortKey(string name)
     {
-        YamlScalarNode scalar => scalar.Value ?? string.Empty,
-        YamlSequenceNode list => string.Join(',', list.Children.Select(c => Scalar(c, origin, field))),
-        _ => throw new ClusterConfigException(origin, field, "expected a list of devices (e.g. [cpu, cpu] or [cuda:0, cuda:1])"),
-    };
-
-    private static string Canonical(string field, string origin)
-    {
-        var nodeMatch = NodeField().Match(field);
-        if (nodeMatch.Success)
+        var wanted = name.ToUpperInvariant();
+        var key = Keys.FirstOrDefault(k => k.Replace('-', '_').Replace('.', '_').ToUpperInvariant() == wanted);
+        if (key is not null)
         {
-            return $"nodes.{nodeMatch.Groups[1].Value}.devices";
+            return key;
         }
 
-        return Fields.FirstOrDefault(f => f.Equals(field, StringComparison.OrdinalIgnoreCase))
-            ?? throw new ClusterConfigException(origin, field, $"unknown field; expected one of {string.Join(", ", Fields)}, nodes.NAME.devices");
+        var node = Regex.Match(name, "^NODES_(.+)_DEVICES$", RegexOptions.IgnoreCase);
+        return node.Success ? $"nodes.{node.Groups[1].Value.ToLowerInvariant()}.devices" : null;
     }
 
-    private static void Set(Dictionary<string, Entry> values, Entry entry)
+    private static string Canonical(string key, string origin)
     {
-        if (entry.Field is PasswordField or PasswordFileField or PasswordEnvField)
+        if (key.StartsWith("akka.", StringComparison.Ordinal) || NodeDevices().IsMatch(key))
         {
-            // A password from a higher layer replaces every password source of the lower layers.
-            foreach (var other in new[] { PasswordField, PasswordFileField, PasswordEnvField })
+            return key;
+        }
+
+        return key.StartsWith("sweeps.", StringComparison.Ordinal) && Keys.Contains(key["sweeps.".Length..], StringComparer.Ordinal)
+            ? key
+            : throw new ClusterConfigException(origin, key, $"unknown key; expected akka.<any Akka setting> or sweeps.<one of {string.Join(", ", Keys)}, nodes.NAME.devices>");
+    }
+
+    private static string Quote(string path) =>
+        string.Join('.', path.Split('.').Select(p => KeyPart().IsMatch(p) ? p : "\"" + p.Replace("\"", "\\\"", StringComparison.Ordinal) + "\""));
+
+    private static string Value(string value, bool list)
+    {
+        var trimmed = value.Trim();
+        if (trimmed.StartsWith('[') || trimmed.StartsWith('{'))
+        {
+            return trimmed;
+        }
+
+        return list
+            ? "[" + string.Join(", ", trimmed.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(Text)) + "]"
+            : Text(value);
+    }
+
+    private static string Text(string value)
+    {
+        var b = new StringBuilder("\"");
+        foreach (var c in value)
+        {
+            b.Append(c switch
             {
-                if (values.TryGetValue(other, out var existing) && existing.Origin != entry.Origin && !SameFile(existing, entry))
+                '"' => "\\\"",
+                '\\' => "\\\\",
+                '\n' => "\\n",
+                _ => c.ToString(),
+            });
+        }
+
+        return b.Append('"').ToString();
+    }
+
+    private static ClusterConfig Build(
+        Config config, string fileName, string baseDirectory, Dictionary<string, (string Origin, string BaseDirectory)> origins, IReadOnlyDictionary<string, string> env)
+    {
+        var read = new Reader(config, fileName, baseDirectory, origins);
+        var hostname = read.String("sweeps.hostname", "127.0.0.1");
+        if (hostname.Length == 0)
+        {
+            throw read.Error("sweeps.hostname", "is empty; expected this node's host name or address as the other nodes reach it");
+        }
+
+        var port = read.Int("sweeps.port", 2551, 0, 65535, "a port");
+        var seeds = read.List("sweeps.seed-nodes", [$"{hostname}:{port}"]).Select(s => SeedNode(s, read)).ToList();
+        if (seeds.Count == 0)
+        {
+            throw read.Error("sweeps.seed-nodes", "is empty; expected at least one seed node (host:port), the coordinator's first");
+        }
+
+        var roles = read.List("sweeps.roles", []);
+        if (roles.FirstOrDefault(r => !RoleName().IsMatch(r)) is { } badRole)
+        {
+            throw read.Error("sweeps.roles", $"'{badRole}' is not a role name; expected letters, digits, '-' or '_'");
+        }
+
+        var devices = Devices(read, "sweeps.devices", read.List("sweeps.devices", ["cpu"]));
+        var nodes = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+        if (config.HasPath("sweeps.nodes"))
+        {
+            if (!config.GetValue("sweeps.nodes").IsObject())
+            {
+                throw read.Error("sweeps.nodes", "expected an object of hosts, e.g. nodes { gpu01 { devices = [cuda:0, cuda:1] } }");
+            }
+
+            foreach (var (host, value) in config.GetValue("sweeps.nodes").GetObject().Items)
+            {
+                var key = $"sweeps.nodes.{host}.devices";
+                if (!value.IsObject() || value.GetObject().Items.Keys.Any(k => k != "devices") || !value.GetObject().Items.ContainsKey("devices"))
                 {
-                    values.Remove(other);
+                    throw read.Error($"sweeps.nodes.{host}", "expected an object with one key, devices (e.g. gpu01 { devices = [cuda:0, cuda:1] })");
                 }
+
+                nodes[host] = Devices(read, key, read.List(key, []));
             }
         }
 
-        values[entry.Field] = entry;
-    }
-
-    private static bool SameFile(Entry a, Entry b) =>
-        !a.Origin.StartsWith("environment variable ", StringComparison.Ordinal) && !a.Origin.StartsWith("flag ", StringComparison.Ordinal)
-        && !b.Origin.StartsWith("environment variable ", StringComparison.Ordinal) && !b.Origin.StartsWith("flag ", StringComparison.Ordinal);
-
-    private static ClusterConfig Build(Dictionary<string, Entry> values, IReadOnlyDictionary<string, string> env)
-    {
-        var tls = Get(values, "broker.tls") is { } tlsEntry ? Bool(tlsEntry) : false;
-        var broker = new BrokerSettings(
-            Host: Get(values, "broker.host") is { } host ? NonEmpty(host) : "localhost",
-            Port: Get(values, "broker.port") is { } port ? Int(port, 1, 65535) : tls ? 5671 : 5672,
-            VirtualHost: Get(values, "broker.virtualHost") is { } vhost ? NonEmpty(vhost) : "sweeps",
-            User: Get(values, "broker.user") is { } user ? NonEmpty(user) : "sweeps",
-            Password: Password(values, env),
-            Tls: tls);
-        var metrics = Get(values, "metricsAddress") is { } m ? Metrics(m) : MetricsEndpointOptions.Default.ToString();
-        var nodes = values.Values
-            .Where(e => e.Field.StartsWith("nodes.", StringComparison.Ordinal))
-            .ToDictionary(e => e.Field["nodes.".Length..^".devices".Length], Devices, StringComparer.OrdinalIgnoreCase);
         return new ClusterConfig(
-            broker,
-            Get(values, "checkpointDirectory") is { } ck ? FullPath(ck) : throw Missing("checkpointDirectory", "a folder every node can read and write (a shared file system on real clusters)"),
-            Get(values, "storePath") is { } store ? FullPath(store) : throw Missing("storePath", "the coordinator's SQLite file, e.g. runs/cluster.db"),
-            metrics,
-            Get(values, "devices") is { } devices ? Devices(devices) : ["cpu"],
-            nodes);
+            config,
+            hostname,
+            port,
+            seeds,
+            roles,
+            read.Path("sweeps.checkpoint-dir", "a folder every node can read and write at the same path (a shared file system on real clusters)"),
+            read.Path("sweeps.store-path", "the coordinator's SQLite file, e.g. runs/cluster/store.db"),
+            Metrics(read),
+            devices,
+            nodes,
+            Tls(read, env));
     }
 
-    private static ClusterConfigException Missing(string field, string expected) =>
-        new("(cluster config)", field, $"missing; expected {expected} (in the file, SWEEPS__{field}, or --set {field}=...)");
-
-    private static Entry? Get(Dictionary<string, Entry> values, string field) => values.GetValueOrDefault(field);
-
-    private static string NonEmpty(Entry e) =>
-        string.IsNullOrWhiteSpace(e.Value) ? throw new ClusterConfigException(e.Origin, e.Field, "is empty; expected a value") : e.Value.Trim();
-
-    private static int Int(Entry e, int min, int max) =>
-        int.TryParse(e.Value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max
-            ? v
-            : throw new ClusterConfigException(e.Origin, e.Field, $"'{e.Value}' is not a port; expected an integer {min}..{max}");
-
-    private static bool Bool(Entry e) => e.Value.Trim().ToUpperInvariant() switch
+    private static string SeedNode(string text, Reader read)
     {
-        "TRUE" or "ON" or "YES" or "1" => true,
-        "FALSE" or "OFF" or "NO" or "0" => false,
-        _ => throw new ClusterConfigException(e.Origin, e.Field, $"'{e.Value}' is not on/off; expected true or false"),
-    };
+        var match = SeedPattern().Match(text.Trim());
+        if (!match.Success)
+        {
+            throw read.Error("sweeps.seed-nodes", $"'{text}' is not a node address; expected host:port (e.g. gpu01:2551) or akka.tcp://{ClusterConfig.SystemName}@host:port");
+        }
 
-    private static string FullPath(Entry e) => Path.GetFullPath(NonEmpty(e), e.BaseDirectory);
+        if (match.Groups["system"].Success && match.Groups["system"].Value != ClusterConfig.SystemName)
+        {
+            throw read.Error("sweeps.seed-nodes", $"'{text}' names the actor system '{match.Groups["system"].Value}'; expected '{ClusterConfig.SystemName}'");
+        }
 
-    private static string Metrics(Entry e)
+        if (!int.TryParse(match.Groups["port"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        {
+            throw read.Error("sweeps.seed-nodes", $"'{text}' has no valid port; expected 1..65535");
+        }
+
+        return $"akka.tcp://{ClusterConfig.SystemName}@{match.Groups["host"].Value}:{port}";
+    }
+
+    private static IReadOnlyList<string> Devices(Reader read, string key, IReadOnlyList<string> devices)
     {
-        var text = NonEmpty(e);
+        if (devices.Count == 0)
+        {
+            throw read.Error(key, "is empty; expected devices such as [cpu, cpu] or [cuda:0, cuda:1] (one slot each)");
+        }
+
+        return devices.FirstOrDefault(d => !DevicePattern().IsMatch(d)) is { } bad
+            ? throw read.Error(key, $"'{bad}' is not a device; expected cpu or cuda:N (one slot each)")
+            : devices;
+    }
+
+    private static string Metrics(Reader read)
+    {
+        var text = read.String("sweeps.metrics-address", MetricsEndpointOptions.Default.ToString());
         if (text.Equals("off", StringComparison.OrdinalIgnoreCase))
         {
             return "off";
@@ -284,77 +319,129 @@ public static partial class ClusterConfigFile
         }
         catch (FormatException ex)
         {
-            throw new ClusterConfigException(e.Origin, e.Field, $"{ex.Message}, or off");
+            throw read.Error("sweeps.metrics-address", $"{ex.Message}, or off");
         }
     }
 
-    private static IReadOnlyList<string> Devices(Entry e)
+    private static TlsSettings? Tls(Reader read, IReadOnlyDictionary<string, string> env)
     {
-        var devices = e.Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (devices.Length == 0)
+        var certificate = read.String("sweeps.tls.certificate", string.Empty);
+        if (certificate.Length == 0)
         {
-            throw new ClusterConfigException(e.Origin, e.Field, "is empty; expected devices such as cpu,cpu or cuda:0,cuda:1 (one slot each)");
+            return null;
         }
 
-        return devices.FirstOrDefault(d => !DevicePattern().IsMatch(d)) is { } bad
-            ? throw new ClusterConfigException(e.Origin, e.Field, $"'{bad}' is not a device; expected cpu or cuda:N (one slot each)")
-            : devices;
-    }
-
-    private static Secret Password(Dictionary<string, Entry> values, IReadOnlyDictionary<string, string> env)
-    {
-        var set = new[] { PasswordField, PasswordFileField, PasswordEnvField }.Select(f => Get(values, f)).OfType<Entry>().ToList();
-        if (set.Count == 0)
+        var file = read.Path("sweeps.tls.certificate", "a PKCS#12 (.pfx) file");
+        if (!File.Exists(file))
         {
-            throw new ClusterConfigException("(cluster config)", "broker.password", "missing; expected one of broker.password, broker.passwordFile (a file holding it) or broker.passwordEnv (the name of an environment variable holding it)");
+            throw read.Error("sweeps.tls.certificate", $"{file} does not exist; expected the cluster's PKCS#12 (.pfx) certificate file, the same on every node");
         }
 
+        string[] sources = ["sweeps.tls.password", "sweeps.tls.password-file", "sweeps.tls.password-env"];
+        var set = sources.Where(s => read.String(s, string.Empty).Length > 0).ToList();
         if (set.Count > 1)
         {
-            throw new ClusterConfigException(set[1].Origin, set[1].Field, $"conflicts with {set[0].Field} ({set[0].Origin}); expected only one of broker.password, broker.passwordFile, broker.passwordEnv");
+            throw read.Error(set[1], $"conflicts with {set[0]}; expected at most one of {string.Join(", ", sources)}");
         }
 
-        var e = set[0];
-        string password;
-        switch (e.Field)
+        var password = string.Empty;
+        if (set.Count == 1)
         {
-            case PasswordFileField:
-                var file = FullPath(e);
-                if (!File.Exists(file))
-                {
-                    throw new ClusterConfigException(e.Origin, e.Field, $"{file} does not exist; expected a file holding the broker password (ops/rabbitmq/start-local.sh writes one)");
-                }
+            var key = set[0];
+            var value = read.String(key, string.Empty);
+            switch (key)
+            {
+                case "sweeps.tls.password-file":
+                    var path = read.Path(key, "a file holding the certificate's password");
+                    if (!File.Exists(path))
+                    {
+                        throw read.Error(key, $"{path} does not exist; expected a file holding the certificate's password");
+                    }
 
-                password = File.ReadAllText(file).TrimEnd('\r', '\n');
-                break;
-            case PasswordEnvField:
-                var name = NonEmpty(e);
-                if (!env.TryGetValue(name, out var fromEnv))
-                {
-                    throw new ClusterConfigException(e.Origin, e.Field, $"environment variable {name} is not set; expected it to hold the broker password");
-                }
-
-                password = fromEnv;
-                break;
-            default:
-                password = e.Value;
-                break;
+                    password = File.ReadAllText(path).TrimEnd('\r', '\n');
+                    break;
+                case "sweeps.tls.password-env":
+                    password = env.TryGetValue(value, out var fromEnv)
+                        ? fromEnv
+                        : throw read.Error(key, $"environment variable {value} is not set; expected it to hold the certificate's password");
+                    break;
+                default:
+                    password = value;
+                    break;
+            }
         }
 
-        return password.Length == 0
-            ? throw new ClusterConfigException(e.Origin, e.Field, "the password is empty; expected a non-empty password")
-            : new Secret(password);
+        return new TlsSettings(file, new Secret(password));
     }
 
-    [GeneratedRegex(@"^nodes\.([A-Za-z0-9._-]+)\.devices$", RegexOptions.IgnoreCase)]
-    private static partial Regex NodeField();
+    [GeneratedRegex(@"^sweeps\.nodes\.[A-Za-z0-9._-]+\.devices$")]
+    private static partial Regex NodeDevices();
+
+    [GeneratedRegex(@"^[A-Za-z0-9_-]+$")]
+    private static partial Regex KeyPart();
+
+    [GeneratedRegex(@"^[A-Za-z0-9_-]+$")]
+    private static partial Regex RoleName();
 
     [GeneratedRegex(@"^(cpu|cuda:[0-9]+)$")]
     private static partial Regex DevicePattern();
 
-    private sealed record Entry(string Field, string Value, string Origin, string BaseDirectory)
+    [GeneratedRegex(@"^(akka\.tcp://(?<system>[A-Za-z0-9_-]+)@)?(?<host>[A-Za-z0-9._-]+|\[[0-9A-Fa-f:]+\]):(?<port>[0-9]+)$")]
+    private static partial Regex SeedPattern();
+
+    // Reads typed values and names where a bad one came from: the flag, the variable, or the file.
+    private sealed class Reader(Config config, string fileName, string baseDirectory, Dictionary<string, (string Origin, string BaseDirectory)> origins)
     {
-        // The value may be a password: records print it, so this one prints only where it came from.
-        public override string ToString() => $"{Field} from {Origin}";
+        public ClusterConfigException Error(string key, string problem) =>
+            new(origins.TryGetValue(key, out var o) ? o.Origin : fileName, key, problem);
+
+        public string String(string key, string fallback)
+        {
+            if (!config.HasPath(key))
+            {
+                return fallback;
+            }
+
+            var value = config.GetValue(key);
+            return value.IsString() ? value.GetString().Trim() : throw Error(key, "expected a single value, not a list or object");
+        }
+
+        public int Int(string key, int fallback, int min, int max, string what)
+        {
+            var text = String(key, fallback.ToString(CultureInfo.InvariantCulture));
+            return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max
+                ? v
+                : throw Error(key, $"'{text}' is not {what}; expected an integer {min}..{max}");
+        }
+
+        public IReadOnlyList<string> List(string key, IReadOnlyList<string> fallback)
+        {
+            if (!config.HasPath(key))
+            {
+                return fallback;
+            }
+
+            var value = config.GetValue(key);
+            if (value.IsArray())
+            {
+                return [.. value.GetArray().Select(v => v.IsString() ? v.GetString().Trim() : throw Error(key, "expected a list of values"))];
+            }
+
+            return value.IsString()
+                ? value.GetString().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                : throw Error(key, "expected a list, e.g. [a, b]");
+        }
+
+        public string Path(string key, string expected)
+        {
+            var text = String(key, string.Empty);
+            if (text.Length == 0)
+            {
+                throw Error(key, $"missing or empty; expected {expected} (in the file, SWEEPS_{key["sweeps.".Length..].Replace('-', '_').Replace('.', '_').ToUpperInvariant()}, or --set {key["sweeps.".Length..]}=...)");
+            }
+
+            var relativeTo = origins.TryGetValue(key, out var o) ? o.BaseDirectory : baseDirectory;
+            return System.IO.Path.GetFullPath(text, relativeTo);
+        }
     }
 }

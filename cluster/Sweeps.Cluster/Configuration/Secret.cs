@@ -1,7 +1,7 @@
 namespace Sweeps.Cluster.Configuration;
 
 /// <summary>
-/// A credential (the broker password). Its text is reachable only through <see cref="Reveal"/>:
+/// A credential (the TLS certificate's password). Its text is reachable only through <see cref="Reveal"/>:
 /// <see cref="ToString"/>, records that hold it and logs print <c>***</c>.
 /// </summary>
 public sealed class Secret : IEquatable<Secret>
@@ -15,7 +15,7 @@ public sealed class Secret : IEquatable<Secret>
         _value = value;
     }
 
-    /// <summary>The credential's text, for the one place that needs it (the broker connection).</summary>
+    /// <summary>The credential's text, for the one place that needs it (loading the certificate).</summary>
     public string Reveal() => _value;
 
     /// <summary>Always <c>***</c>: a secret never appears in logs or messages.</summary>
