@@ -2,14 +2,16 @@ using Sweeps.Cluster.Configuration;
 
 namespace Sweeps.Cluster.Tests;
 
+/// <summary>cluster.hocon: defaults, overrides by variables and flags, and errors that name the origin, the key path
+/// and what was expected (never a password).</summary>
 public sealed class ClusterConfigTests : IDisposable
 {
     private const string Minimal = """
-        broker:
-          host: rabbit01
-          password: s3cret-Pa55
-        checkpointDirectory: ck
-        storePath: db/sweeps.db
+        sweeps {
+          checkpoint-dir = ck
+          store-path = db/sweeps.db
+        }
+        akka.cluster.split-brain-resolver.stable-after = 7s
         """;
 
     private static readonly Dictionary<string, string> NoEnv = [];
@@ -19,7 +21,7 @@ public sealed class ClusterConfigTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private ClusterConfig Parse(string text, Dictionary<string, string>? env = null, Dictionary<string, string>? flags = null) =>
-        ClusterConfigFile.Parse(text, "cluster.yaml", _dir, env ?? NoEnv, flags);
+        ClusterConfigFile.Parse(text, "cluster.hocon", _dir, env ?? NoEnv, flags);
 
     private ClusterConfigException Fails(string text, Dictionary<string, string>? env = null, Dictionary<string, string>? flags = null) =>
         Assert.Throws<ClusterConfigException>(() => Parse(text, env, flags));
@@ -29,231 +31,213 @@ public sealed class ClusterConfigTests : IDisposable
     {
         var config = Parse(Minimal);
 
-        Assert.Equal("rabbit01", config.Broker.Host);
-        Assert.Equal(5672, config.Broker.Port);
-        Assert.Equal("sweeps", config.Broker.VirtualHost);
-        Assert.Equal("sweeps", config.Broker.User);
-        Assert.NotEqual("guest", config.Broker.User);
-        Assert.Equal("s3cret-Pa55", config.Broker.Password.Reveal());
-        Assert.False(config.Broker.Tls);
+        Assert.Equal(("127.0.0.1", 2551), (config.Hostname, config.Port));
+        Assert.Equal(["akka.tcp://sweeps@127.0.0.1:2551"], config.SeedNodes);
+        Assert.Empty(config.Roles);
         Assert.Equal(Path.Combine(_dir, "ck"), config.CheckpointDirectory);
         Assert.Equal(Path.Combine(_dir, "db", "sweeps.db"), config.StorePath);
         Assert.Equal("127.0.0.1:9464", config.MetricsAddress);
         Assert.Equal(["cpu"], config.Devices);
         Assert.Empty(config.Nodes);
+        Assert.Null(config.Tls);
+        Assert.Equal(TimeSpan.FromSeconds(7), config.Akka.GetTimeSpan("akka.cluster.split-brain-resolver.stable-after"));
     }
 
     [Fact]
-    public void Parse_TlsWithoutPort_DefaultsTo5671()
-    {
-        var broker = Parse(Minimal.Replace("host: rabbit01", "host: rabbit01\n  tls: on", StringComparison.Ordinal)).Broker;
-
-        Assert.True(broker.Tls);
-        Assert.Equal(5671, broker.Port);
-        Assert.Equal("rabbitmqs://sweeps@rabbit01:5671/sweeps", broker.ToString());
-    }
-
-    [Fact]
-    public void Parse_NodesAndDevices_MapsEachNodeToItsSlots()
+    public void Parse_SeedNodes_HostPortOrAkkaAddress_BecomeAkkaAddresses()
     {
         var config = Parse(Minimal + """
 
-            devices: [cpu, cpu]
-            nodes:
-              gpu01:
-                devices: [cuda:0, cuda:1]
+            sweeps.seed-nodes = ["gpu01:2551", "akka.tcp://sweeps@gpu02:2552", "10.0.0.7:2553"]
             """);
 
-        Assert.Equal(["cuda:0", "cuda:1"], config.DevicesOf("GPU01"));
-        Assert.Equal(["cpu", "cpu"], config.DevicesOf("other-host"));
+        Assert.Equal(["akka.tcp://sweeps@gpu01:2551", "akka.tcp://sweeps@gpu02:2552", "akka.tcp://sweeps@10.0.0.7:2553"], config.SeedNodes);
     }
 
     [Fact]
-    public void Parse_EnvironmentVariables_OverrideFileFieldsCaseInsensitively()
+    public void Parse_NodesAndDevices_MapsEachHostToItsSlots()
+    {
+        var config = Parse(Minimal + """
+
+            sweeps.devices = [cpu, cpu]
+            sweeps.nodes {
+              gpu01 { devices = ["cuda:0", "cuda:1"] }
+              GPU02 { devices = ["cuda:0"] }
+            }
+            """);
+
+        Assert.Equal(["cpu", "cpu"], config.Devices);
+        Assert.Equal(["cuda:0", "cuda:1"], config.DevicesOf("gpu01"));
+        Assert.Equal(["cuda:0"], config.DevicesOf("gpu02"));
+        Assert.Equal(["cpu", "cpu"], config.DevicesOf("other"));
+    }
+
+    [Fact]
+    public void Parse_ShortEnvironmentVariables_OverrideTheSweepsBlock_AndListsAreCommaSeparated()
     {
         var env = new Dictionary<string, string>
         {
-            ["SWEEPS__Broker__Host"] = "rabbit02",
-            ["SWEEPS__BROKER__PORT"] = "5999",
-            ["SWEEPS__broker__virtualhost"] = "vh",
-            ["SWEEPS__StorePath"] = "/data/s.db",
-            ["SWEEPS__Devices"] = "cpu,cpu,cpu",
-            ["SWEEPS__Nodes__gpu02__Devices"] = "cuda:0",
-            ["UNRELATED"] = "x",
+            ["SWEEPS_HOSTNAME"] = "node07",
+            ["SWEEPS_PORT"] = "2600",
+            ["SWEEPS_SEED_NODES"] = "node01:2551, node07:2600",
+            ["SWEEPS_CHECKPOINT_DIR"] = "/shared/ck",
+            ["SWEEPS_DEVICES"] = "cuda:0,cuda:1",
+            ["SWEEPS_ROLES"] = "big-gpu",
+            ["SWEEPS_NODES_GPU09_DEVICES"] = "cuda:3",
+            // Not keys of the sweeps block: other tools' variables are left alone.
+            ["SWEEPS_TEST_FILTER"] = "x",
+            ["SWEEPS_USER_PWD"] = "/tmp",
         };
-
         var config = Parse(Minimal, env);
 
-        Assert.Equal("rabbit02", config.Broker.Host);
-        Assert.Equal(5999, config.Broker.Port);
-        Assert.Equal("vh", config.Broker.VirtualHost);
-        Assert.Equal("/data/s.db", config.StorePath);
-        Assert.Equal(["cpu", "cpu", "cpu"], config.Devices);
-        Assert.Equal(["cuda:0"], config.DevicesOf("gpu02"));
+        Assert.Equal(("node07", 2600), (config.Hostname, config.Port));
+        Assert.Equal(["akka.tcp://sweeps@node01:2551", "akka.tcp://sweeps@node07:2600"], config.SeedNodes);
+        Assert.Equal("/shared/ck", config.CheckpointDirectory);
+        Assert.Equal(["cuda:0", "cuda:1"], config.Devices);
+        Assert.Equal(["big-gpu"], config.Roles);
+        Assert.Equal(["cuda:3"], config.DevicesOf("gpu09"));
     }
 
     [Fact]
-    public void Parse_Flags_OverrideEnvironmentAndFile()
+    public void Parse_PathVariablesAndFlags_OverrideAnyAkkaKey_FlagsWinOverVariables()
     {
-        var env = new Dictionary<string, string> { ["SWEEPS__Broker__Host"] = "from-env" };
-        var flags = new Dictionary<string, string>(ClusterConfigFile.ParseOverrides(["broker.host=from-flag", "metricsAddress=off"]));
-
+        var env = new Dictionary<string, string>
+        {
+            ["SWEEPS__akka__cluster__split_brain_resolver__stable_after"] = "9s",
+            ["SWEEPS__akka__loglevel"] = "DEBUG",
+            ["SWEEPS_PORT"] = "2600",
+        };
+        var flags = new Dictionary<string, string> { ["akka.loglevel"] = "ERROR", ["port"] = "2700", ["sweeps.store-path"] = "other.db" };
         var config = Parse(Minimal, env, flags);
 
-        Assert.Equal("from-flag", config.Broker.Host);
-        Assert.Equal("off", config.MetricsAddress);
+        Assert.Equal(TimeSpan.FromSeconds(9), config.Akka.GetTimeSpan("akka.cluster.split-brain-resolver.stable-after"));
+        Assert.Equal("ERROR", config.Akka.GetString("akka.loglevel"));
+        Assert.Equal(2700, config.Port);
+        // A path from a flag is relative to the current folder, not the file's.
+        Assert.Equal(Path.GetFullPath("other.db"), config.StorePath);
     }
 
     [Fact]
-    public void Parse_PasswordFile_ReadsFileWithoutTrailingNewline()
+    public void Parse_BadPortFromTheFile_NamesFileKeyAndExpectation()
     {
-        File.WriteAllText(Path.Combine(_dir, "pw"), "from-file\n");
-        var config = Parse(Minimal.Replace("password: s3cret-Pa55", "passwordFile: pw", StringComparison.Ordinal));
-
-        Assert.Equal("from-file", config.Broker.Password.Reveal());
+        var ex = Fails(Minimal + "\nsweeps.port = 70000\n");
+        Assert.Equal("cluster.hocon: sweeps.port: '70000' is not a port; expected an integer 0..65535", ex.Message);
     }
 
     [Fact]
-    public void Parse_PasswordEnvInEnvironment_ReplacesFilePassword()
+    public void Parse_BadPortFromAVariable_NamesTheVariable()
     {
-        var env = new Dictionary<string, string> { ["SWEEPS__Broker__PasswordEnv"] = "MY_PW", ["MY_PW"] = "from-variable" };
-
-        Assert.Equal("from-variable", Parse(Minimal, env).Broker.Password.Reveal());
+        var ex = Fails(Minimal, new Dictionary<string, string> { ["SWEEPS_PORT"] = "http" });
+        Assert.Equal("environment variable SWEEPS_PORT: sweeps.port: 'http' is not a port; expected an integer 0..65535", ex.Message);
     }
 
     [Fact]
-    public void Parse_TwoPasswordSourcesInFile_FailsNamingBoth()
+    public void Parse_BadSeedFromAFlag_NamesTheFlagAndTheForm()
     {
-        var ex = Fails(Minimal.Replace("password: s3cret-Pa55", "password: s3cret-Pa55\n  passwordEnv: X", StringComparison.Ordinal));
-
-        Assert.Equal("broker.passwordEnv", ex.Field);
-        Assert.Contains("broker.password", ex.Problem, StringComparison.Ordinal);
-        Assert.DoesNotContain("s3cret-Pa55", ex.Message, StringComparison.Ordinal);
+        var ex = Fails(Minimal, flags: new Dictionary<string, string> { ["seed-nodes"] = "gpu01" });
+        Assert.StartsWith("flag --set seed-nodes: sweeps.seed-nodes: 'gpu01' is not a node address; expected host:port", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Parse_NoPassword_FailsNamingTheThreeWays()
+    public void Parse_SeedOfAnotherActorSystem_Refused()
     {
-        var ex = Fails(Minimal.Replace("  password: s3cret-Pa55\n", string.Empty, StringComparison.Ordinal));
-
-        Assert.Equal("broker.password", ex.Field);
-        Assert.Contains("passwordFile", ex.Problem, StringComparison.Ordinal);
-        Assert.Contains("passwordEnv", ex.Problem, StringComparison.Ordinal);
+        var ex = Fails(Minimal + "\nsweeps.seed-nodes = [\"akka.tcp://other@h:2551\"]\n");
+        Assert.Contains("names the actor system 'other'; expected 'sweeps'", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Parse_MissingPasswordFile_FailsNamingFileAndField()
+    public void Parse_UnknownSweepsKeyInAFlag_FailsListingTheKeys()
     {
-        var ex = Fails(Minimal.Replace("password: s3cret-Pa55", "passwordFile: nope.txt", StringComparison.Ordinal));
-
-        Assert.Equal("cluster.yaml:3", ex.Origin);
-        Assert.Equal("broker.passwordFile", ex.Field);
-        Assert.Contains(Path.Combine(_dir, "nope.txt"), ex.Problem, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Parse_PasswordEnvNotSet_FailsNamingTheVariable()
-    {
-        var ex = Fails(Minimal.Replace("password: s3cret-Pa55", "passwordEnv: NOT_THERE", StringComparison.Ordinal));
-
-        Assert.Contains("NOT_THERE is not set", ex.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Parse_BadPort_FailsWithFileLineFieldAndExpectation()
-    {
-        var ex = Fails(Minimal.Replace("host: rabbit01", "host: rabbit01\n  port: 70000", StringComparison.Ordinal));
-
-        Assert.Equal("cluster.yaml:3: broker.port: '70000' is not a port; expected an integer 1..65535", ex.Message);
-    }
-
-    [Fact]
-    public void Parse_BadPortFromEnvironment_NamesTheVariable()
-    {
-        var ex = Fails(Minimal, new() { ["SWEEPS__Broker__Port"] = "abc" });
-
-        Assert.Equal("environment variable SWEEPS__Broker__Port: broker.port: 'abc' is not a port; expected an integer 1..65535", ex.Message);
-    }
-
-    [Fact]
-    public void Parse_UnknownField_FailsListingKnownFields()
-    {
-        var ex = Fails(Minimal.Replace("host: rabbit01", "hots: rabbit01", StringComparison.Ordinal));
-
-        Assert.Equal("cluster.yaml:2", ex.Origin);
-        Assert.Equal("broker.hots", ex.Field);
-        Assert.Contains("broker.host", ex.Problem, StringComparison.Ordinal);
+        var ex = Fails(Minimal, flags: new Dictionary<string, string> { ["brokr"] = "x" });
+        Assert.Equal("flag --set brokr", ex.Origin);
+        Assert.Equal("sweeps.brokr", ex.Field);
+        Assert.Contains("checkpoint-dir", ex.Problem, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Parse_BadDevice_FailsNamingTheDevice()
     {
-        var ex = Fails(Minimal + "\ndevices: [cpu, gpu0]");
-
-        Assert.Equal("devices", ex.Field);
-        Assert.Contains("'gpu0' is not a device; expected cpu or cuda:N", ex.Problem, StringComparison.Ordinal);
+        var ex = Fails(Minimal + "\nsweeps.nodes.gpu01.devices = [\"cuda:0\", gpu1]\n");
+        Assert.Equal("cluster.hocon: sweeps.nodes.gpu01.devices: 'gpu1' is not a device; expected cpu or cuda:N (one slot each)", ex.Message);
     }
 
     [Fact]
-    public void Parse_MissingCheckpointDirectory_FailsNamingFieldAndOverrides()
+    public void Parse_MissingCheckpointDirectory_FailsNamingKeyAndOverrides()
     {
-        var ex = Fails(Minimal.Replace("checkpointDirectory: ck\n", string.Empty, StringComparison.Ordinal));
-
-        Assert.Equal("checkpointDirectory", ex.Field);
-        Assert.Contains("SWEEPS__checkpointDirectory", ex.Problem, StringComparison.Ordinal);
+        var ex = Fails("sweeps.store-path = x.db\n");
+        Assert.Equal("sweeps.checkpoint-dir", ex.Field);
+        Assert.Contains("SWEEPS_CHECKPOINT_DIR", ex.Problem, StringComparison.Ordinal);
+        Assert.Contains("--set checkpoint-dir=", ex.Problem, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Parse_InvalidYaml_FailsWithSyntaxError()
+    public void Parse_InvalidHocon_FailsNamingTheFile()
     {
-        var ex = Fails("broker: [unclosed");
-
-        Assert.Equal("(syntax)", ex.Field);
-        Assert.StartsWith("cluster.yaml:", ex.Origin, StringComparison.Ordinal);
+        var ex = Fails("sweeps { devices = [cpu, cuda:0] }\n");
+        Assert.Equal("cluster.hocon", ex.Origin);
+        Assert.StartsWith("not valid HOCON", ex.Problem, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Parse_BadPasswordFlag_NeverEchoesTheValue()
+    public void Parse_TlsCertificateMissing_NamesTheFile()
     {
-        var flagEx = Assert.Throws<ClusterConfigException>(() => ClusterConfigFile.ParseOverrides(["broker.password:hunter2"]));
-
-        Assert.DoesNotContain("hunter2", flagEx.Message, StringComparison.Ordinal);
+        var ex = Fails(Minimal + "\nsweeps.tls.certificate = nope.pfx\n");
+        Assert.Equal("sweeps.tls.certificate", ex.Field);
+        Assert.Contains(Path.Combine(_dir, "nope.pfx") + " does not exist", ex.Problem, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void ToString_ConfigWithPassword_RedactsPassword()
+    public void Parse_TlsPasswordFromVariableOrFile_NeverPrinted()
     {
-        var config = Parse(Minimal);
+        File.WriteAllText(Path.Combine(_dir, "c.pfx"), "x");
+        File.WriteAllText(Path.Combine(_dir, "pw"), "s3cret-Pa55\n");
+        var byEnv = Parse(
+            Minimal + "\nsweeps.tls { certificate = c.pfx, password-env = CERT_PW }\n", new Dictionary<string, string> { ["CERT_PW"] = "s3cret-Pa55" });
+        var byFile = Parse(Minimal + "\nsweeps.tls { certificate = c.pfx, password-file = pw }\n");
 
-        Assert.DoesNotContain("s3cret-Pa55", config.ToString(), StringComparison.Ordinal);
-        Assert.DoesNotContain("s3cret-Pa55", config.Broker.ToString(), StringComparison.Ordinal);
-        Assert.Equal("***", config.Broker.Password.ToString());
-        Assert.Equal("rabbitmq://sweeps@rabbit01:5672/sweeps", config.Broker.ToString());
+        Assert.Equal("s3cret-Pa55", byEnv.Tls!.Password.Reveal());
+        Assert.Equal("s3cret-Pa55", byFile.Tls!.Password.Reveal());
+        Assert.DoesNotContain("s3cret", byEnv.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", byEnv.Tls.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_TwoTlsPasswordSources_FailNamingBoth()
+    {
+        File.WriteAllText(Path.Combine(_dir, "c.pfx"), "x");
+        var ex = Fails(Minimal + "\nsweeps.tls { certificate = c.pfx, password = abc, password-env = X }\n");
+        Assert.Contains("conflicts with sweeps.tls.password", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("abc", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ParseOverrides_FlagWithoutEquals_NeverEchoesAPassword()
+    {
+        var ex = Assert.Throws<ClusterConfigException>(() => ClusterConfigFile.ParseOverrides(["tls.password:s3cret"]));
+        Assert.DoesNotContain("s3cret", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Load_MissingFile_FailsNamingTheFile()
     {
-        var ex = Assert.Throws<ClusterConfigException>(() => ClusterConfigFile.Load(Path.Combine(_dir, "none.yaml"), NoEnv));
-
-        Assert.Contains("none.yaml", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("not found", ex.Problem, StringComparison.Ordinal);
+        var ex = Assert.Throws<ClusterConfigException>(() => ClusterConfigFile.Load(Path.Combine(_dir, "nope.hocon"), NoEnv));
+        Assert.Contains("nope.hocon", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Load_RepositoryClusterYaml_LoadsWithPasswordFromEnvironment()
+    public void Load_RepositoryClusterHocon_LoadsWithTheDocumentedSettings()
     {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "cluster.yaml")))
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(dir!.FullName, "Sweeps.sln")))
         {
-            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("cluster.yaml not found above the test binaries");
+            dir = dir.Parent;
         }
 
-        var config = ClusterConfigFile.Load(
-            Path.Combine(root, "cluster.yaml"), new Dictionary<string, string> { ["SWEEPS__Broker__Password"] = "pw" });
-
-        Assert.Equal("sweeps", config.Broker.User);
-        Assert.Equal(["cuda:0", "cuda:1", "cuda:2", "cuda:3"], config.DevicesOf("gpu01"));
-        Assert.Equal(Path.Combine(root, "runs", "cluster", "checkpoints"), config.CheckpointDirectory);
+        var config = ClusterConfigFile.Load(Path.Combine(dir.FullName, "cluster.hocon"), NoEnv);
+        Assert.Equal(("127.0.0.1", 2551), (config.Hostname, config.Port));
+        Assert.Equal("akka.tcp://sweeps@127.0.0.1:2551", config.SeedNodes[0]);
+        Assert.Equal("keep-oldest", config.Akka.GetString("akka.cluster.split-brain-resolver.active-strategy"));
+        Assert.Equal("coordinator", config.Akka.GetString("akka.cluster.split-brain-resolver.keep-oldest.role"));
+        Assert.Equal(Path.Combine(dir.FullName, "runs", "cluster", "store.db"), config.StorePath);
     }
 }

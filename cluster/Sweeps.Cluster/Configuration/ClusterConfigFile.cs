@@ -100,7 +100,7 @@ public static partial class ClusterConfigFile
         foreach (var (key, value, origin) in layers)
         {
             var isList = ListKeys.Contains(key, StringComparer.Ordinal) || NodeDevices().IsMatch(key)
-                || (config.HasPath(key) && config.GetValue(key).IsArray());
+                || (config.HasPath(key) && IsList(config.GetValue(key)));
             var line = $"{Quote(key)} = {Value(value, isList)}";
             config = ParseHocon(line, origin, key).WithFallback(config);
             origins[key] = (origin, Directory.GetCurrentDirectory());
@@ -243,7 +243,7 @@ public static partial class ClusterConfigFile
         {
             if (!config.GetValue("sweeps.nodes").IsObject())
             {
-                throw read.Error("sweeps.nodes", "expected an object of hosts, e.g. nodes { gpu01 { devices = [cuda:0, cuda:1] } }");
+                throw read.Error("sweeps.nodes", "expected an object of hosts, e.g. nodes { gpu01 { devices = [\"cuda:0\", \"cuda:1\"] } }");
             }
 
             foreach (var (host, value) in config.GetValue("sweeps.nodes").GetObject().Items)
@@ -251,7 +251,7 @@ public static partial class ClusterConfigFile
                 var key = $"sweeps.nodes.{host}.devices";
                 if (!value.IsObject() || value.GetObject().Items.Keys.Any(k => k != "devices") || !value.GetObject().Items.ContainsKey("devices"))
                 {
-                    throw read.Error($"sweeps.nodes.{host}", "expected an object with one key, devices (e.g. gpu01 { devices = [cuda:0, cuda:1] })");
+                    throw read.Error($"sweeps.nodes.{host}", "expected an object with one key, devices (e.g. gpu01 { devices = [\"cuda:0\", \"cuda:1\"] })");
                 }
 
                 nodes[host] = Devices(read, key, read.List(key, []));
@@ -297,7 +297,7 @@ public static partial class ClusterConfigFile
     {
         if (devices.Count == 0)
         {
-            throw read.Error(key, "is empty; expected devices such as [cpu, cpu] or [cuda:0, cuda:1] (one slot each)");
+            throw read.Error(key, "is empty; expected devices such as [cpu, cpu] or [\"cuda:0\", \"cuda:1\"] (one slot each)");
         }
 
         return devices.FirstOrDefault(d => !DevicePattern().IsMatch(d)) is { } bad
@@ -374,6 +374,9 @@ public static partial class ClusterConfigFile
         return new TlsSettings(file, new Secret(password));
     }
 
+    // HoconValue.IsArray() is false for an empty list, and a list inside an object may be followed by a whitespace literal.
+    private static bool IsList(HoconValue value) => value.Values.Any(e => e.IsArray());
+
     [GeneratedRegex(@"^sweeps\.nodes\.[A-Za-z0-9._-]+\.devices$")]
     private static partial Regex NodeDevices();
 
@@ -422,7 +425,7 @@ public static partial class ClusterConfigFile
             }
 
             var value = config.GetValue(key);
-            if (value.IsArray())
+            if (IsList(value))
             {
                 return [.. value.GetArray().Select(v => v.IsString() ? v.GetString().Trim() : throw Error(key, "expected a list of values"))];
             }
