@@ -4,7 +4,7 @@
 #   ./sweeps.sh setup                 install what is missing (apt), build the native shim and the solution
 #   ./sweeps.sh test                  setup, then every test project; last line "N passed, N failed, N skipped"
 #   ./sweeps.sh run <sweep.yaml> ...  setup, then run a sweep with the CLI
-#   ./sweeps.sh bench <name>          setup, then a benchmark (loader, train-step, qat-step, metrics, methods, orchestration, cluster, cuda-check)
+#   ./sweeps.sh bench <name>          setup, then a benchmark (loader, train-step, qat-step, metrics, methods, orchestration, cluster, cluster-idle, failover, cuda-check)
 #   ./sweeps.sh <command> ...         setup, then any other command of the CLI (version, ...)
 #
 # Environment:
@@ -20,8 +20,7 @@ readonly ROOT="$PWD"
 
 # Debian packages the project needs. chromium: the report tests render report.html headless;
 # prometheus: the monitoring tests start the real Prometheus (and promtool) on 127.0.0.1.
-# rabbitmq-server: the cluster tests start a real broker on 127.0.0.1 (ops/rabbitmq/start-local.sh).
-APT_PACKAGES=(libtorch-dev cmake g++ make python3-torch dataset-fashion-mnist chromium prometheus rabbitmq-server)
+APT_PACKAGES=(libtorch-dev cmake g++ make python3-torch dataset-fashion-mnist chromium prometheus)
 # slurm-wlm, munge: the Slurm tests start a real munged, slurmctld and slurmd on 127.0.0.1 (tests/Sweeps.Cli.Tests/Slurm);
 # systemd: its systemd-analyze verifies ops/systemd's unit files (the service manager itself is not used).
 APT_PACKAGES+=(slurm-wlm munge systemd)
@@ -47,7 +46,7 @@ readonly TEST_RESULTS=.artifacts/test-results
 readonly LOG_DIR=.artifacts/logs
 
 # Benchmarks: name -> driver script.
-declare -A BENCHES=([loader]=bench/run_loader.sh [train-step]=bench/run_train_step.sh [qat-step]=bench/run_qat_step.sh [metrics]=bench/run_metrics.sh [methods]=bench/run_methods.sh [orchestration]=bench/run_orchestration.sh [cluster]=bench/run_cluster.sh [cuda-check]=bench/run_cuda_check.sh)
+declare -A BENCHES=([loader]=bench/run_loader.sh [train-step]=bench/run_train_step.sh [qat-step]=bench/run_qat_step.sh [metrics]=bench/run_metrics.sh [methods]=bench/run_methods.sh [orchestration]=bench/run_orchestration.sh [cluster]=bench/run_cluster.sh [cluster-idle]=bench/run_cluster_idle.sh [failover]=bench/run_failover.sh [cuda-check]=bench/run_cuda_check.sh)
 
 usage() {
   cat <<EOF

@@ -1,48 +1,41 @@
 #!/usr/bin/env bash
-# Cluster benchmark: a local RabbitMQ broker (ops/rabbitmq/start-local.sh), WORKERS worker processes with SLOTS cpu
-# slots each, and a coordinator running TRIALS sleeping trials of MS milliseconds (plus the sweep file's one tiny
-# training trial, 1 epoch on 16 synthetic samples). Run it with `./sweeps.sh bench cluster` (which builds first).
-# The sleeping trials' span (first start to last end, from results.json) is compared with the ideal
-# TRIALS x MS / (WORKERS x SLOTS). The last line is:
-#   cluster: W workers x S slots, N trials of M ms: span X s, ideal Y s, ratio R (coordinator wall Z s)
+# Cluster benchmark: an Akka cluster on 127.0.0.1 of WORKERS worker processes with SLOTS cpu slots each and a
+# coordinator running TRIALS sleeping trials of MS milliseconds (plus the sweep file's one tiny training trial, 1 epoch
+# on 16 synthetic samples). Run it with `./sweeps.sh bench cluster` (which builds first). The sleeping trials' span
+# (first start to last end, from results.json) is compared with the ideal TRIALS x MS / (WORKERS x SLOTS).
 #
-# Environment (defaults): TRIALS (120), MS (200), WORKERS (3), SLOTS (2).
+# RUNS (default 1) repeats it; BROKER_BUILD=/path/to/a/checkout of the RabbitMQ version (commit 54fb0a6, built there
+# with its own ./sweeps.sh setup, which needs rabbitmq-server) interleaves that version's own bench/run_cluster.sh
+# with ours, run for run, in the same sitting. Each run prints a line; the last lines are the medians:
+#   cluster akka: W workers x S slots, N trials of M ms: median ratio R over K runs (R1 R2 ...)
+#   cluster broker: ... (only with BROKER_BUILD)
+#
+# Environment (defaults): TRIALS (120), MS (200), WORKERS (3), SLOTS (2), RUNS (1), BROKER_BUILD (unset).
 set -euo pipefail
-cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
-ROOT="$PWD"
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/common.sh"
 
 TRIALS=${TRIALS:-120}
 MS=${MS:-200}
 WORKERS=${WORKERS:-3}
 SLOTS=${SLOTS:-2}
-for v in TRIALS MS WORKERS SLOTS; do
-  [[ ${!v} =~ ^[0-9]+$ && ${!v} -ge 1 ]] || { echo "run_cluster.sh: $v must be a whole number >= 1, not '${!v}'" >&2; exit 2; }
+RUNS=${RUNS:-1}
+for v in TRIALS MS WORKERS SLOTS RUNS; do
+  [[ ${!v} =~ ^[0-9]+$ && ${!v} -ge 1 ]] || die "$v must be a whole number >= 1, not '${!v}'"
 done
-CLI="$ROOT/cluster/Sweeps.Cli/bin/Release/net10.0/Sweeps.Cli.dll"
-WORK="$(mktemp -d /tmp/sweeps-bench-cluster-XXXXXX)"
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-DIST=$((20000 + RANDOM % 10000))
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  "$ROOT/ops/rabbitmq/start-local.sh" stop --dir "$WORK/rabbitmq" >/dev/null 2>&1 || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+if [[ -n "${BROKER_BUILD:-}" ]]; then
+  BROKER_BUILD=$(absolute "$BROKER_BUILD")
+  [[ -f "$BROKER_BUILD/bench/run_cluster.sh" && -f "$BROKER_BUILD/cluster/Sweeps.Cli/bin/Release/net10.0/Sweeps.Cli.dll" ]] \
+    || die "BROKER_BUILD=$BROKER_BUILD is not a built checkout of the broker version (git worktree add DIR 54fb0a6; cd DIR; ./sweeps.sh setup)"
+fi
+source "$ROOT/bench/cluster_common.sh"
 
-"$ROOT/ops/rabbitmq/start-local.sh" start --dir "$WORK/rabbitmq" --port "$PORT" --dist-port "$DIST" >/dev/null
-cat >"$WORK/cluster.yaml" <<YAML
-broker:
-  host: 127.0.0.1
-  port: $PORT
-  virtualHost: sweeps
-  user: sweeps
-  passwordFile: $WORK/rabbitmq/broker.password
-checkpointDirectory: ck
-storePath: out/store.db
-metricsAddress: off
-YAML
-cat >"$WORK/sweep.yaml" <<YAML
+# One run of this build: prints "... ratio R ..." on its last line.
+run_akka() {
+  local work pids=() ports=() i
+  work="$(mktemp -d /tmp/sweeps-bench-cluster-XXXXXX)"
+  for i in $(seq 0 "$WORKERS"); do ports+=("$(free_port)"); done
+  cluster_config "$work" "${ports[@]}"
+  cat >"$work/sweep.yaml" <<YAML
 name: bench-cluster
 dataset: synthetic
 models: [resnet20]
@@ -52,16 +45,21 @@ limit: 16
 test_limit: 16
 _sleep_trials: {count: $TRIALS, ms: $MS}
 YAML
-devices=$(printf 'cpu,%.0s' $(seq 1 "$SLOTS")); devices=${devices%,}
-for i in $(seq 1 "$WORKERS"); do
-  dotnet "$CLI" worker --config "$WORK/cluster.yaml" --devices "$devices" >"$WORK/worker$i.log" 2>&1 &
-  pids+=($!)
-done
-sleep 3
-start=$(date +%s.%N)
-dotnet "$CLI" coordinator --config "$WORK/cluster.yaml" --sweep "$WORK/sweep.yaml" >"$WORK/coordinator.log" 2>&1 || { cat "$WORK/coordinator.log" >&2; exit 1; }
-end=$(date +%s.%N)
-python3 - "$WORK/out/results.json" "$TRIALS" "$MS" "$WORKERS" "$SLOTS" "$start" "$end" <<'PY'
+  local devices
+  devices=$(printf 'cpu,%.0s' $(seq 1 "$SLOTS")); devices=${devices%,}
+  for i in $(seq 1 "$WORKERS"); do
+    dotnet "$CLI" worker --config "$work/cluster.hocon" --set "port=${ports[$i]}" --devices "$devices" --metrics off >"$work/worker$i.log" 2>&1 &
+    pids+=($!)
+  done
+  sleep 3
+  local start end rc=0
+  start=$(date +%s.%N)
+  dotnet "$CLI" coordinator --config "$work/cluster.hocon" --sweep "$work/sweep.yaml" >"$work/coordinator.log" 2>&1 || rc=$?
+  end=$(date +%s.%N)
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait "${pids[@]}" 2>/dev/null || true
+  if [[ $rc -ne 0 ]]; then cat "$work/coordinator.log" >&2; rm -rf "$work"; die "the coordinator failed (exit $rc)"; fi
+  python3 - "$work/out/results.json" "$TRIALS" "$MS" "$WORKERS" "$SLOTS" "$start" "$end" <<'PY'
 import json, sys
 from datetime import datetime
 path, trials, ms, workers, slots, start, end = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6]), float(sys.argv[7])
@@ -72,3 +70,24 @@ span = max(ts(t["finished_at"]) for t in rows) - min(ts(t["started_at"]) for t i
 ideal = trials * ms / 1000 / (workers * slots)
 print(f"cluster: {workers} workers x {slots} slots, {trials} trials of {ms} ms: span {span:.2f} s, ideal {ideal:.2f} s, ratio {span/ideal:.2f} (coordinator wall {end-start:.1f} s)")
 PY
+  rm -rf "$work"
+}
+
+run_broker() {
+  TRIALS=$TRIALS MS=$MS WORKERS=$WORKERS SLOTS=$SLOTS bash "$BROKER_BUILD/bench/run_cluster.sh" | tail -1
+}
+
+ratio() { sed -n 's/.* ratio \([0-9.]*\).*/\1/p' <<<"$1"; }
+
+akka=() broker=()
+for run in $(seq 1 "$RUNS"); do
+  if [[ -n "${BROKER_BUILD:-}" ]]; then
+    line=$(run_broker); echo "run $run broker: $line"; broker+=("$(ratio "$line")")
+  fi
+  line=$(run_akka | tail -1); echo "run $run akka:   $line"; akka+=("$(ratio "$line")")
+done
+what="$WORKERS workers x $SLOTS slots, $TRIALS trials of $MS ms"
+echo "cluster akka: $what: median ratio $(median "${akka[@]}") over $RUNS runs (${akka[*]})"
+if [[ -n "${BROKER_BUILD:-}" ]]; then
+  echo "cluster broker: $what: median ratio $(median "${broker[@]}") over $RUNS runs (${broker[*]})"
+fi

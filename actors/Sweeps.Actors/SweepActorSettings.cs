@@ -15,10 +15,15 @@ public sealed record SweepActorSettings
 
     /// <summary>
     /// After the coordinator starts on a store that shows running trials (it was restarted while workers ran them),
-    /// it waits this long for the slots' statuses before it sends any trial, and then requeues the running trials that
-    /// no slot claimed. Zero (embedded mode): a restart means every trial stopped; they are requeued at once.
+    /// it waits this long after the first slot status arrives for the other slots' statuses before it sends any trial,
+    /// and then requeues the running trials that no slot claimed. Zero (embedded mode): a restart means every trial
+    /// stopped; they are requeued at once.
     /// </summary>
     public TimeSpan ClaimWindow { get; init; } = TimeSpan.Zero;
+
+    /// <summary>The longest the coordinator waits for a first slot status before it closes the claim window anyway (no
+    /// worker is left).</summary>
+    public TimeSpan ClaimTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>An answer (<see cref="Messages.RunTrial"/>) that an idle slot still has not taken after this long is
     /// sent again (the slot runs it once: it is tied to the slot's request number).</summary>
@@ -30,7 +35,7 @@ public sealed record SweepActorSettings
     /// <summary>Embedded mode: one process, no claim window.</summary>
     public static SweepActorSettings Embedded { get; } = new();
 
-    /// <summary>Cluster mode: a restarted coordinator waits 3 status intervals (plus slack for a loaded machine) for
-    /// the slots to say what they run.</summary>
+    /// <summary>Cluster mode: a restarted coordinator waits 5 status intervals after the first status for the slots to
+    /// say what they run (slack for workers whose proxies find it later, on a loaded machine).</summary>
     public static SweepActorSettings Cluster { get; } = new() { ClaimWindow = TimeSpan.FromSeconds(5) };
 }

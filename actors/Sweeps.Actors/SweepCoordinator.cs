@@ -18,8 +18,9 @@ namespace Sweeps.Actors;
 /// plan's new trials are added, and cancelled trials are requeued (<see cref="TrialRequeued"/>, a new attempt that
 /// resumes from the checkpoint). Trials the store shows running are requeued at once when
 /// <see cref="CoordinatorOptions.RequeueRunningOnStart"/> (embedded mode); otherwise (cluster mode) their slots have
-/// <see cref="SweepActorSettings.ClaimWindow"/> to say they still run them, nothing is given out meanwhile, and the
-/// unclaimed ones are requeued after it.</para>
+/// <see cref="SweepActorSettings.ClaimWindow"/> from the first slot status that arrives (at most
+/// <see cref="SweepActorSettings.ClaimTimeout"/> when none does) to say they still run them, nothing is given out
+/// meanwhile, and the unclaimed ones are requeued after it.</para>
 /// <para>Placement: a ready trial (pending, its teacher completed) goes only to an idle slot, the one idle longest;
 /// interrupted trials (resumed from a checkpoint) go before new ones, the rest in plan order (teachers first).</para>
 /// <para>Events (<see cref="RecordEvent"/>): a duplicate (key already recorded) or an illegal one (a stale attempt)
@@ -129,15 +130,22 @@ public sealed class SweepCoordinator : ReceiveActor, IWithTimers
 
         if (!_options.RequeueRunningOnStart && _settings.ClaimWindow > TimeSpan.Zero && _state.Trials.Values.Any(t => t.Status == TrialStatus.Running))
         {
-            // Restarted while slots ran trials: learn which from their statuses before giving anything out.
+            // Restarted while slots ran trials: learn which from their statuses before giving anything out. The window
+            // opens with the first status (the workers' proxies find a new coordinator some time after it starts), and
+            // closes after ClaimTimeout when no slot speaks at all.
             _holding = true;
-            Timers.StartSingleTimer("claim", ClaimWindowEnded.Instance, _settings.ClaimWindow);
+            Timers.StartSingleTimer("claim-timeout", ClaimWindowEnded.Instance, _settings.ClaimTimeout);
         }
     }
 
     private void OnStatus(SlotStatus status)
     {
         var slot = Sender;
+        if (_holding && !Timers.IsTimerActive("claim"))
+        {
+            Timers.StartSingleTimer("claim", ClaimWindowEnded.Instance, _settings.ClaimWindow);
+        }
+
         if (!_slots.TryGetValue(slot, out var entry))
         {
             entry = new SlotEntry(status.Node, status.Slot, status.Device);
@@ -271,12 +279,23 @@ public sealed class SweepCoordinator : ReceiveActor, IWithTimers
 
     private void OnClaimWindowEnded()
     {
+        if (!_holding)
+        {
+            return;
+        }
+
         _holding = false;
+        Timers.CancelAll();
         var now = DateTimeOffset.UtcNow;
-        foreach (var t in _state.InOrder.Where(t => t.Status == TrialStatus.Running && !_owner.ContainsKey(t.Spec.Id)).ToList())
+        var unclaimed = _state.InOrder.Where(t => t.Status == TrialStatus.Running && !_owner.ContainsKey(t.Spec.Id)).ToList();
+        foreach (var t in unclaimed)
         {
             RecordAndApply(new TrialRequeued(t.Spec.Id, t.Attempts + 1, 0, now));
         }
+
+        Context.System.Log.Info(
+            "claim window closed: {0} running trials claimed by their slots, {1} requeued ({2})",
+            _owner.Count, unclaimed.Count, string.Join(", ", unclaimed.Select(t => t.Spec.Id)));
 
         Dispatch();
         CheckFinished();

@@ -43,6 +43,8 @@ internal static class ClusterNode
             }
             akka.cluster.seed-nodes = [{{string.Join(", ", config.SeedNodes.Select(s => $"\"{s}\""))}}]
             akka.cluster.roles = [{{string.Join(", ", config.Roles.Append(role).Distinct().Select(r => $"\"{r}\""))}}]
+            # SIGTERM is ours: a worker hands its trials back before it leaves (Akka would leave at once).
+            akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
             {{tls}}
             """)
             .WithFallback(ConfigurationFactory.ParseString(SweepsSerializer.Hocon))

@@ -24,6 +24,8 @@ public static class EmbeddedSweepHost
           log-dead-letters = off
           log-dead-letters-during-shutdown = off
           actor.provider = local
+          # SIGINT/SIGTERM are the CLI's: running trials stop at their next step, checkpointed, before the system stops.
+          coordinated-shutdown.run-by-clr-shutdown-hook = off
         }
         """;
 

@@ -221,7 +221,7 @@ public sealed class CoordinatorActorTests : TestKit
         _store.Record(new TrialStarted("sleep-0001", 1, 1, Time, "node", "cpu"));
         _store.Record(new TrialStarted("sleep-0002", 1, 1, Time, "node", "cpu"));
         var handle = new CoordinatorHandle(SweepState.Create(plan));
-        var settings = new SweepActorSettings { ClaimWindow = TimeSpan.FromMilliseconds(800) };
+        var settings = new SweepActorSettings { ClaimWindow = TimeSpan.FromMilliseconds(800), ClaimTimeout = TimeSpan.FromSeconds(30) };
         var c = Sys.ActorOf(SweepCoordinator.Props(
             new CoordinatorOptions { Sweep = "t", OutputDirectory = "/out", RequeueRunningOnStart = false }, plan, _store, handle, null, settings));
         var runner = CreateTestProbe();
@@ -229,7 +229,8 @@ public sealed class CoordinatorActorTests : TestKit
         runner.Send(c, Busy("sleep-0001", 1, 2));
         idle.Send(c, Idle(1, slot: 1));
 
-        // Nothing is given out during the window; then the unclaimed trial is requeued and goes to the idle slot.
+        // Nothing is given out during the window (it opened with the first status); then the unclaimed trial is
+        // requeued and goes to the idle slot.
         idle.ExpectNoMsg(TimeSpan.FromMilliseconds(500));
         var requeued = idle.ExpectMsg<RunTrial>(TimeSpan.FromSeconds(3));
         Assert.Equal(("sleep-0002", 2), (requeued.Trial.Id, requeued.Attempt));
@@ -237,6 +238,20 @@ public sealed class CoordinatorActorTests : TestKit
 
         // The claimed one completes under its first attempt.
         Assert.Equal(EventOutcome.Recorded, Record(runner, c, new TrialCompleted("sleep-0001", 1, 2, Time, null, null, null, null, null, null, null, null)));
+    }
+
+    [Fact]
+    public void Restart_NoSlotEverSpeaks_ClaimWindowClosesAfterTheTimeout()
+    {
+        var plan = new[] { Sweeps.Actors.Planning.SweepPlanner.Sleeping(1, "synthetic", 10) };
+        _store.AddTrials(plan);
+        _store.Record(new TrialStarted("sleep-0001", 1, 1, Time, "node", "cpu"));
+        var handle = new CoordinatorHandle(SweepState.Create(plan));
+        var settings = new SweepActorSettings { ClaimWindow = TimeSpan.FromSeconds(30), ClaimTimeout = TimeSpan.FromMilliseconds(500) };
+        Sys.ActorOf(SweepCoordinator.Props(
+            new CoordinatorOptions { Sweep = "t", OutputDirectory = "/out", RequeueRunningOnStart = false }, plan, _store, handle, null, settings));
+        AwaitCondition(() => handle.State.Trials["sleep-0001"].Status == TrialStatus.Pending, TimeSpan.FromSeconds(5));
+        Assert.IsType<TrialRequeued>(_store.LoadEvents()[^1]);
     }
 
     [Fact]

@@ -24,7 +24,8 @@ public sealed class ClusterProcessTests
         await using var bed = new ClusterTestbed(workers: 2);
         var sweep = bed.Sweep("killworker", teacherEpochs: 8, sleeping: 8, sleepMs: 3000);
         var coordinator = bed.Coordinator(sweep);
-        var doomed = bed.Worker(0);
+        // One slot: the sleeping trials wait for the second worker, which so has work as soon as it joins.
+        var doomed = bed.Worker(0, "--devices", "cpu");
         await bed.WaitUntil(() => bed.Events().OfType<TrialEpochCompleted>().Any(e => e.TrialId == Teacher), Minutes3, "the teacher's first epoch", coordinator, doomed);
         var survivor = bed.Worker(1);
         await bed.WaitUntil(() => bed.Events().OfType<TrialStarted>().Any(e => e.Node == ClusterTestbed.Node(survivor)), Minutes3, "a trial on the second worker", coordinator, survivor);
@@ -81,7 +82,7 @@ public sealed class ClusterProcessTests
         await using var bed = new ClusterTestbed(workers: 2);
         var sweep = bed.Sweep("handback", teacherEpochs: 8, sleeping: 8, sleepMs: 3000);
         var coordinator = bed.Coordinator(sweep);
-        var leaving = bed.Worker(0);
+        var leaving = bed.Worker(0, "--devices", "cpu");
         await bed.WaitUntil(() => bed.Events().OfType<TrialEpochCompleted>().Any(e => e.TrialId == Teacher), Minutes3, "the teacher's first epoch", coordinator, leaving);
         var staying = bed.Worker(1);
         await bed.WaitUntil(() => bed.Events().OfType<TrialStarted>().Any(e => e.Node == ClusterTestbed.Node(staying)), Minutes3, "a trial on the second worker", coordinator, staying);

@@ -196,6 +196,7 @@ public sealed class ClusterConfigTests : IDisposable
         var byFile = Parse(Minimal + "\nsweeps.tls { certificate = c.pfx, password-file = pw }\n");
 
         Assert.Equal("s3cret-Pa55", byEnv.Tls!.Password.Reveal());
+        Assert.Equal(["akka.ssl.tcp://sweeps@127.0.0.1:2551"], byEnv.SeedNodes);
         Assert.Equal("s3cret-Pa55", byFile.Tls!.Password.Reveal());
         Assert.DoesNotContain("s3cret", byEnv.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("s3cret", byEnv.Tls.ToString(), StringComparison.Ordinal);

@@ -9,7 +9,8 @@ namespace Sweeps.Cluster.Configuration;
 /// <param name="Akka">The whole configuration after overrides (Akka reads its <c>akka { }</c> part).</param>
 /// <param name="Hostname">This node's address for the other nodes (<c>sweeps.hostname</c>).</param>
 /// <param name="Port">This node's remoting port, 0 for any free one (<c>sweeps.port</c>).</param>
-/// <param name="SeedNodes">The seed nodes as Akka addresses (<c>akka.tcp://sweeps@host:port</c>).</param>
+/// <param name="SeedNodes">The seed nodes as Akka addresses (<c>akka.tcp://sweeps@host:port</c>, with TLS
+/// <c>akka.ssl.tcp://...</c>).</param>
 /// <param name="Roles">Extra cluster roles of this node (the commands add <c>coordinator</c> or <c>worker</c>).</param>
 /// <param name="CheckpointDirectory">Absolute path of the shared checkpoint folder (same path on every node).</param>
 /// <param name="StorePath">Absolute path of the coordinator's SQLite store.</param>

@@ -225,7 +225,9 @@ public static partial class ClusterConfigFile
         }
 
         var port = read.Int("sweeps.port", 2551, 0, 65535, "a port");
-        var seeds = read.List("sweeps.seed-nodes", [$"{hostname}:{port}"]).Select(s => SeedNode(s, read)).ToList();
+        var tls = Tls(read, env);
+        var scheme = tls is null ? "akka.tcp" : "akka.ssl.tcp";
+        var seeds = read.List("sweeps.seed-nodes", [$"{hostname}:{port}"]).Select(s => $"{scheme}://{ClusterConfig.SystemName}@{SeedNode(s, read)}").ToList();
         if (seeds.Count == 0)
         {
             throw read.Error("sweeps.seed-nodes", "is empty; expected at least one seed node (host:port), the coordinator's first");
@@ -269,7 +271,7 @@ public static partial class ClusterConfigFile
             Metrics(read),
             devices,
             nodes,
-            Tls(read, env));
+            tls);
     }
 
     private static string SeedNode(string text, Reader read)
@@ -290,7 +292,7 @@ public static partial class ClusterConfigFile
             throw read.Error("sweeps.seed-nodes", $"'{text}' has no valid port; expected 1..65535");
         }
 
-        return $"akka.tcp://{ClusterConfig.SystemName}@{match.Groups["host"].Value}:{port}";
+        return $"{match.Groups["host"].Value}:{port}";
     }
 
     private static IReadOnlyList<string> Devices(Reader read, string key, IReadOnlyList<string> devices)
@@ -389,7 +391,7 @@ public static partial class ClusterConfigFile
     [GeneratedRegex(@"^(cpu|cuda:[0-9]+)$")]
     private static partial Regex DevicePattern();
 
-    [GeneratedRegex(@"^(akka\.tcp://(?<system>[A-Za-z0-9_-]+)@)?(?<host>[A-Za-z0-9._-]+|\[[0-9A-Fa-f:]+\]):(?<port>[0-9]+)$")]
+    [GeneratedRegex(@"^(akka(\.ssl)?\.tcp://(?<system>[A-Za-z0-9_-]+)@)?(?<host>[A-Za-z0-9._-]+|\[[0-9A-Fa-f:]+\]):(?<port>[0-9]+)$")]
     private static partial Regex SeedPattern();
 
     // Reads typed values and names where a bad one came from: the flag, the variable, or the file.
