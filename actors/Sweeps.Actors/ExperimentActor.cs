@@ -24,9 +24,8 @@ public sealed class ExperimentActor : ReceiveActor, IWithTimers
     private readonly DeviceSlot _slot;
     private readonly IActorRef _coordinator;
     private readonly WorkerContext _worker;
-    private readonly Queue<TrialEvent> _outbox = new();
+    private readonly EventOutbox _outbox;
     private readonly CancellationTokenSource _stop = new();
-    private long? _sentAt;
     private bool _abandoned;
     private bool _trainingEnded;
 
@@ -41,10 +40,11 @@ public sealed class ExperimentActor : ReceiveActor, IWithTimers
         _slot = slot;
         _coordinator = coordinator;
         _worker = worker;
-        Receive<Outgoing>(o => Enqueue(o.Event));
+        _outbox = new EventOutbox(coordinator, worker.Settings.ResendInterval);
+        Receive<Outgoing>(o => _outbox.Enqueue(o.Event, Self));
         Receive<Finished>(OnFinished);
         Receive<TrialEventRecorded>(OnRecorded);
-        Receive<ResendTick>(_ => Resend());
+        Receive<ResendTick>(_ => _outbox.ResendIfDue(Self));
         Receive<CancelSweep>(_ => _stop.Cancel());
         Receive<Abandon>(_ =>
         {
@@ -67,7 +67,7 @@ public sealed class ExperimentActor : ReceiveActor, IWithTimers
         var spec = _trial.Trial;
         var labels = TrialLabels.Of(_trial.Sweep, spec);
         _worker.Log?.Invoke($"{spec.Id} attempt {_trial.Attempt} runs on {_slot.Device}");
-        Enqueue(new TrialStarted(spec.Id, _trial.Attempt, TrialRunner.StartSequence, DateTimeOffset.UtcNow, _worker.Node, _slot.Device));
+        _outbox.Enqueue(new TrialStarted(spec.Id, _trial.Attempt, TrialRunner.StartSequence, DateTimeOffset.UtcNow, _worker.Node, _slot.Device), self);
         SlotChanged(busy: true);
         Timers.StartPeriodicTimer("resend", ResendTick.Instance, _worker.Settings.ResendInterval);
 
@@ -106,6 +106,8 @@ public sealed class ExperimentActor : ReceiveActor, IWithTimers
     /// <inheritdoc/>
     protected override void PostStop()
     {
+        // Events not answered yet are kept by the process: a Courier of its next actor system sends them.
+        _worker.Orphaned(_outbox.Pending);
         if (!_trainingEnded)
         {
             // The actor system is going down (or the slot stopped us): the training must not go on unsupervised.
@@ -122,6 +124,7 @@ public sealed class ExperimentActor : ReceiveActor, IWithTimers
     {
         _trainingEnded = true;
         SlotChanged(busy: false);
+        _worker.Log?.Invoke($"{_trial.Trial.Id} attempt {_trial.Attempt} ended: {f.Last.GetType().Name}{(_abandoned ? " (abandoned)" : string.Empty)}");
         Context.Parent.Tell(new TrainingEnded(_trial.Trial.Id, _trial.Attempt));
         if (_abandoned && f.Last is TrialCancelled)
         {
@@ -129,50 +132,14 @@ public sealed class ExperimentActor : ReceiveActor, IWithTimers
             return;
         }
 
-        Enqueue(f.Last);
+        _outbox.Enqueue(f.Last, Self);
     }
 
     private void OnRecorded(TrialEventRecorded answer)
     {
-        if (_outbox.Count == 0 || _outbox.Peek().Key != answer.Key)
-        {
-            return; // the answer to a repeat of an event already answered
-        }
-
-        var done = _outbox.Dequeue();
-        _sentAt = null;
-        if (done is TrialCompleted or TrialFailed or TrialCancelled)
+        if (_outbox.Answered(answer, Self) is TrialCompleted or TrialFailed or TrialCancelled)
         {
             Context.Stop(Self);
-            return;
-        }
-
-        SendHead();
-    }
-
-    private void Enqueue(TrialEvent e)
-    {
-        _outbox.Enqueue(e);
-        if (_sentAt is null)
-        {
-            SendHead();
-        }
-    }
-
-    private void SendHead()
-    {
-        if (_outbox.Count > 0)
-        {
-            _coordinator.Tell(new RecordEvent(_outbox.Peek()), Self);
-            _sentAt = Stopwatch.GetTimestamp();
-        }
-    }
-
-    private void Resend()
-    {
-        if (_sentAt is { } at && Stopwatch.GetElapsedTime(at) >= _worker.Settings.ResendInterval)
-        {
-            SendHead();
         }
     }
 

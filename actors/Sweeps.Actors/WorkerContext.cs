@@ -13,6 +13,7 @@ namespace Sweeps.Actors;
 public sealed class WorkerContext(string node, ISweepObserver? observer = null, SweepActorSettings? settings = null, TrialRunner? runner = null)
 {
     private readonly Lock _lock = new();
+    private readonly List<Messages.TrialEvent> _orphans = [];
     private int _training;
     private TaskCompletionSource _idle = Idle();
 
@@ -49,6 +50,26 @@ public sealed class WorkerContext(string node, ISweepObserver? observer = null, 
         lock (_lock)
         {
             return _training == 0 ? Task.CompletedTask : _idle.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Takes the events left unanswered by experiment actors that were stopped (see <see cref="Courier"/>).</summary>
+    public IReadOnlyList<Messages.TrialEvent> TakeOrphans()
+    {
+        lock (_lock)
+        {
+            var taken = _orphans.ToList();
+            _orphans.Clear();
+            return taken;
+        }
+    }
+
+    /// <summary>Keeps the unanswered events of an experiment actor that stopped (its actor system went down).</summary>
+    internal void Orphaned(IEnumerable<Messages.TrialEvent> events)
+    {
+        lock (_lock)
+        {
+            _orphans.AddRange(events);
         }
     }
 

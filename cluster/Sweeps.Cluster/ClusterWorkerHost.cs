@@ -9,8 +9,8 @@ namespace Sweeps.Cluster;
 /// Cluster mode's worker node (role <c>worker</c>): one <see cref="SlotActor"/> per device entry, each asking the
 /// coordinator singleton for work and running one trial at a time. Its trials' checkpoints are in the shared
 /// checkpoint folder: when this node dies, the coordinator requeues its trials and other slots resume them. When the
-/// cluster downs this node (it was unreachable too long), its trials stop and the node joins the cluster again as a
-/// new member.
+/// cluster downs this node (it was unreachable too long, or it lost the coordinator), its trials stop, and the node
+/// joins the cluster again as a new member whose <see cref="Courier"/> delivers the events they had not got answered.
 /// </summary>
 public static class ClusterWorkerHost
 {
@@ -43,6 +43,8 @@ public static class ClusterWorkerHost
             var system = ClusterNode.Start(config, ClusterNode.WorkerRole);
             var proxy = ClusterNode.CoordinatorProxy(system);
             var slotActors = slots.Select(s => system.ActorOf(SlotActor.Props(proxy, s, worker), $"slot-{s.Index}")).ToList();
+            // Events of trials of an earlier membership (this node was downed) that were not answered yet.
+            system.ActorOf(Courier.Props(proxy, worker), "courier");
             await log.WriteLineAsync(
                 $"worker {node}: {slots.Count} slots ({string.Join(", ", devices)}), node {ClusterNode.Address(system)}, seeds {string.Join(", ", config.SeedNodes)}"
                 + (config.Tls is null ? string.Empty : ", TLS")).ConfigureAwait(false);

@@ -120,6 +120,12 @@ internal sealed class CoordinatorRun : IAsyncDisposable
                 cancel(new CancelSweep(_options.Definition.Name, DateTimeOffset.UtcNow));
             }
 
+            if (cancelled && !Handle.IsStarted && cancellationToken.IsCancellationRequested)
+            {
+                // Stopped before the coordinator ever started (a cluster node that never joined): nothing ran.
+                throw new InvalidOperationException("stopped before the coordinator started (in cluster mode: did this node join the cluster? check sweeps.seed-nodes); nothing was run");
+            }
+
             await Task.WhenAny(Handle.Completion, Task.Delay(_options.CancelPollInterval, CancellationToken.None)).ConfigureAwait(false);
         }
 

@@ -137,6 +137,18 @@ internal sealed class ClusterTestbed : IAsyncDisposable
     /// no event key is recorded twice; each trial's epochs were each trained (logged) exactly once.</summary>
     public void AssertEachTrialCompletedOnce(string sweep, int count)
     {
+        try
+        {
+            AssertEachTrialCompletedOnceCore(sweep, count);
+        }
+        catch (Xunit.Sdk.XunitException ex)
+        {
+            throw new Xunit.Sdk.XunitException(ex.Message + "\n" + Logs());
+        }
+    }
+
+    private void AssertEachTrialCompletedOnceCore(string sweep, int count)
+    {
         using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(Output, "results.json")));
         Assert.Equal("completed", results.RootElement.GetProperty("sweep").GetProperty("status").GetString());
         var trials = results.RootElement.GetProperty("trials").EnumerateArray().ToList();
