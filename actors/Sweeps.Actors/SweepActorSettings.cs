@@ -35,7 +35,7 @@ public sealed record SweepActorSettings
     /// <summary>Embedded mode: one process, no claim window.</summary>
     public static SweepActorSettings Embedded { get; } = new();
 
-    /// <summary>Cluster mode: a restarted coordinator waits 5 status intervals after the first status for the slots to
+    /// <summary>Cluster mode: a restarted coordinator waits 10 status intervals after the first status for the slots to
     /// say what they run (slack for workers whose proxies find it later, on a loaded machine).</summary>
-    public static SweepActorSettings Cluster { get; } = new() { ClaimWindow = TimeSpan.FromSeconds(5) };
+    public static SweepActorSettings Cluster { get; } = new() { ClaimWindow = TimeSpan.FromSeconds(10) };
 }

@@ -314,8 +314,9 @@ public sealed class SweepCoordinator : ReceiveActor, IWithTimers
         {
             next = _state.Apply(e);
         }
-        catch (InvalidTransitionException)
+        catch (InvalidTransitionException ex)
         {
+            Context.System.Log.Info("rejected: {0}", ex.Message);
             Observe.Safely(() => _observer.EventRecorded(e, EventOutcome.Rejected));
             return EventOutcome.Rejected;
         }

@@ -75,7 +75,7 @@ public sealed class ClusterProcessTests
         // its event was sent again until the restarted coordinator answered it.
         var ended = System.Text.RegularExpressions.Regex.Matches(bed.Logs(), @"worker \S+: (\S+) attempt (\d+) ended: TrialCompleted")
             .Select(m => (m.Groups[1].Value, int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture))).ToList();
-        Assert.Equal(17, ended.Count);
+        Assert.True(ended.Count == 17, $"{ended.Count} completions logged: {string.Join(", ", ended)}\n{bed.Logs()}");
         var recorded = after.OfType<TrialCompleted>().Select(c => (c.TrialId, c.Attempt)).ToHashSet();
         Assert.All(ended, e => Assert.True(recorded.Contains(e), $"{e} completed on a worker but is not recorded\n{bed.Logs()}"));
     }
