@@ -64,6 +64,7 @@ public static class ClusterCoordinatorHost
                     ClusterSingletonManagerSettings.Create(system).WithRole(ClusterNode.CoordinatorRole).WithSingletonName(ClusterNode.SingletonName)),
                 ClusterNode.SingletonManagerName);
             var proxy = ClusterNode.CoordinatorProxy(system);
+            ClusterNode.ReportMembership(system, options.Metrics);
             await log.WriteLineAsync(
                 $"coordinator: sweep {def.Name}, {plan.Count} trials, node {ClusterNode.Address(system)}, seeds {string.Join(", ", config.SeedNodes)}, "
                 + $"store {config.StorePath}, checkpoints {coordinatorOptions.CheckpointDirectory}{(config.Tls is null ? string.Empty : ", TLS")}").ConfigureAwait(false);

@@ -63,6 +63,15 @@ internal static class ClusterNode
                 ClusterSingletonProxySettings.Create(system).WithRole(CoordinatorRole).WithSingletonName(SingletonName)),
             "coordinator-proxy");
 
+    /// <summary>Feeds this node's view of the membership to <paramref name="metrics"/> (nothing when null).</summary>
+    public static void ReportMembership(ActorSystem system, Monitoring.SweepMetrics? metrics)
+    {
+        if (metrics is not null)
+        {
+            system.ActorOf(Props.Create(() => new MembershipReporter(metrics)), "membership-metrics");
+        }
+    }
+
     /// <summary>Leaves the cluster gracefully and stops the actor system (bounded by <paramref name="timeout"/>).</summary>
     public static async Task LeaveAsync(ActorSystem system, TimeSpan timeout)
     {

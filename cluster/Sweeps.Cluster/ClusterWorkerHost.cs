@@ -45,6 +45,7 @@ public static class ClusterWorkerHost
             var slotActors = slots.Select(s => system.ActorOf(SlotActor.Props(proxy, s, worker), $"slot-{s.Index}")).ToList();
             // Events of trials of an earlier membership (this node was downed) that were not answered yet.
             system.ActorOf(Courier.Props(proxy, worker), "courier");
+            ClusterNode.ReportMembership(system, metrics);
             await log.WriteLineAsync(
                 $"worker {node}: {slots.Count} slots ({string.Join(", ", devices)}), node {ClusterNode.Address(system)}, seeds {string.Join(", ", config.SeedNodes)}"
                 + (config.Tls is null ? string.Empty : ", TLS")).ConfigureAwait(false);

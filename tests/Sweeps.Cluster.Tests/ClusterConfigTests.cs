@@ -118,6 +118,21 @@ public sealed class ClusterConfigTests : IDisposable
     }
 
     [Fact]
+    public void Parse_AkkaKeysForAddressAndSeeds_SetTheSweepsKeys()
+    {
+        var flags = new Dictionary<string, string>
+        {
+            ["akka.remote.dot-netty.tcp.hostname"] = "node3",
+            ["akka.remote.dot-netty.tcp.port"] = "2605",
+            ["akka.cluster.seed-nodes"] = "[\"akka.tcp://sweeps@node1:2551\", \"akka.tcp://sweeps@node3:2605\"]",
+        };
+        var config = Parse(Minimal, flags: flags);
+
+        Assert.Equal(("node3", 2605), (config.Hostname, config.Port));
+        Assert.Equal(["akka.tcp://sweeps@node1:2551", "akka.tcp://sweeps@node3:2605"], config.SeedNodes);
+    }
+
+    [Fact]
     public void Parse_BadPortFromTheFile_NamesFileKeyAndExpectation()
     {
         var ex = Fails(Minimal + "\nsweeps.port = 70000\n");

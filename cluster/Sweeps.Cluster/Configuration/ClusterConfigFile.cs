@@ -40,6 +40,16 @@ public static partial class ClusterConfigFile
 
     private static readonly string[] ListKeys = ["sweeps.seed-nodes", "sweeps.roles", "sweeps.devices"];
 
+    // Akka's own keys for what the sweeps block sets: an override of one sets the sweeps key (the node's address,
+    // seeds and roles are built from the sweeps block).
+    private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
+    {
+        ["akka.remote.dot-netty.tcp.hostname"] = "sweeps.hostname",
+        ["akka.remote.dot-netty.tcp.port"] = "sweeps.port",
+        ["akka.cluster.seed-nodes"] = "sweeps.seed-nodes",
+        ["akka.cluster.roles"] = "sweeps.roles",
+    };
+
     /// <summary>
     /// Loads <paramref name="path"/> with the overrides of <paramref name="environment"/> (null: this process's
     /// environment) and <paramref name="overrides"/> (key path to value, from <c>--set</c>).
@@ -171,6 +181,11 @@ public static partial class ClusterConfigFile
 
     private static string Canonical(string key, string origin)
     {
+        if (Aliases.TryGetValue(key, out var alias))
+        {
+            return alias;
+        }
+
         if (key.StartsWith("akka.", StringComparison.Ordinal) || NodeDevices().IsMatch(key))
         {
             return key;
