@@ -93,12 +93,7 @@ public sealed class SlotActorTests : TestKit
     [Fact]
     public void Cancel_RunningTrialStopsAndReportsCancelled()
     {
-        var coordinator = CreateTestProbe();
-        var worker = new WorkerContext("node/1", settings: Fast);
-        var slot = Sys.ActorOf(SlotActor.Props(coordinator.Ref, new DeviceSlot(0, "cpu", 1), worker));
-        slot.Tell(Run(Sleeper(60_000), ask: 1));
-        var started = Expect<RecordEvent>(coordinator).Event;
-        coordinator.Reply(new TrialEventRecorded(started.TrialId, 1, 1, EventOutcome.Recorded));
+        var (coordinator, _, slot) = SlotRunningALongTrial();
 
         slot.Tell(new CancelSweep("t", Time));
         var last = Expect<RecordEvent>(coordinator, TimeSpan.FromSeconds(5)).Event;
@@ -109,12 +104,7 @@ public sealed class SlotActorTests : TestKit
     [Fact]
     public async Task HandBack_RunningTrialStopsWithoutReporting_AndTheSlotAsksNoMore()
     {
-        var coordinator = CreateTestProbe();
-        var worker = new WorkerContext("node/1", settings: Fast);
-        var slot = Sys.ActorOf(SlotActor.Props(coordinator.Ref, new DeviceSlot(0, "cpu", 1), worker));
-        slot.Tell(Run(Sleeper(60_000), ask: 1));
-        var started = Expect<RecordEvent>(coordinator).Event;
-        coordinator.Reply(new TrialEventRecorded(started.TrialId, 1, 1, EventOutcome.Recorded));
+        var (coordinator, worker, slot) = SlotRunningALongTrial();
         Assert.Equal(1, worker.Training);
 
         slot.Tell(HandBack.Instance);
@@ -123,6 +113,18 @@ public sealed class SlotActorTests : TestKit
         coordinator.ExpectNoMsg(TimeSpan.FromMilliseconds(600));
         slot.Tell(Run(Sleeper(10), ask: 2));
         coordinator.ExpectNoMsg(TimeSpan.FromMilliseconds(400));
+    }
+
+    // A slot whose trial (a minute's sleep) has started, its start answered.
+    private (TestProbe Coordinator, WorkerContext Worker, IActorRef Slot) SlotRunningALongTrial()
+    {
+        var coordinator = CreateTestProbe();
+        var worker = new WorkerContext("node/1", settings: Fast);
+        var slot = Sys.ActorOf(SlotActor.Props(coordinator.Ref, new DeviceSlot(0, "cpu", 1), worker));
+        slot.Tell(Run(Sleeper(60_000), ask: 1));
+        var started = Expect<RecordEvent>(coordinator).Event;
+        coordinator.Reply(new TrialEventRecorded(started.TrialId, 1, 1, EventOutcome.Recorded));
+        return (coordinator, worker, slot);
     }
 
     /// <summary>Two epochs of 50 ms each, then completed.</summary>
