@@ -111,18 +111,22 @@ public sealed class ClusterProcessTests
     public async Task Worker_JoiningMidSweep_GetsWorkWithinSeconds()
     {
         await using var bed = new ClusterTestbed(workers: 2);
-        var sweep = bed.Sweep("join", teacherEpochs: 1, sleeping: 12, sleepMs: 1500);
+        // One slot and a minute of sleeping trials: work waits for the late worker however slowly it starts.
+        var sweep = bed.Sweep("join", teacherEpochs: 1, sleeping: 24, sleepMs: 2500);
         var coordinator = bed.Coordinator(sweep);
         bed.Worker(0, "--devices", "cpu");
         await bed.WaitUntil(() => bed.Events().OfType<TrialCompleted>().Count() >= 2, Minutes3, "2 completed trials", coordinator);
         var late = bed.Worker(1);
+        var node = ClusterTestbed.Node(late);
+        await bed.WaitUntil(() => bed.Logs().Contains($"worker {node}: 2 slots", StringComparison.Ordinal), Minutes3, "the late worker's start", coordinator, late);
         var clock = Stopwatch.StartNew();
-        await bed.WaitUntil(() => bed.Events().OfType<TrialStarted>().Any(e => e.Node == ClusterTestbed.Node(late)), TimeSpan.FromSeconds(60), "a trial on the late worker", coordinator, late);
-        // Process start, runtime start, join and the first request for work.
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the late worker got its first trial {clock.Elapsed.TotalSeconds:F1} s after it was started\n{bed.Logs()}");
+        await bed.WaitUntil(() => bed.Events().OfType<TrialStarted>().Any(e => e.Node == node), TimeSpan.FromSeconds(60), "a trial on the late worker", coordinator, late);
+        // From the started process's first line (its node is up and joining) to its first trial: the join and the
+        // slots' first requests for work.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"the late worker got its first trial {clock.Elapsed.TotalSeconds:F1} s after it started its node\n{bed.Logs()}");
 
         await bed.WaitExit(coordinator, Minutes3);
-        bed.AssertEachTrialCompletedOnce("join", 13);
+        bed.AssertEachTrialCompletedOnce("join", 25);
     }
 
     [Fact]
