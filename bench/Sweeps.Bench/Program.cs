@@ -28,6 +28,12 @@ if (args.Length > 0 && args[0] == "qat-step")
         q.GetValueOrDefault("threads", Environment.ProcessorCount), q.GetValueOrDefault("bits", 4));
 }
 
+// The CR mean-teacher diagnosis of issue 17 (docs/benchmarks.md, "CR at W2A2").
+if (args.Length > 0 && args[0] == "cr-diagnose")
+{
+    return CrDiagnosis.Run(args);
+}
+
 // ./sweeps.sh bench train-step runs this (through bench/run_train_step.sh) interleaved with bench/train_step.py.
 if (args.Length == 0 || args[0] != "train-step")
 {

@@ -209,6 +209,27 @@ public sealed class SweepFileTests
         Assert.NotNull(d.TestLimit);
     }
 
+    [Fact]
+    public void Load_RepositoryW2A2SeedsSweep_IsTheIssue17Comparison()
+    {
+        // Issue 17's setup, key by key: Fashion-MNIST, 20,000 training images, resnet20, fp and the five methods at
+        // W2A2, seeds 0, 1 and 2, teacher 5 epochs, students 3; the full test set and the default quantizer.
+        var path = Path.Combine(RepoRoot(), "sweeps", "w2a2-seeds.yaml");
+        var d = SweepFile.Load(path);
+
+        Assert.Equal("w2a2-seeds", d.Name);
+        Assert.Equal("fashion-mnist", d.Dataset);
+        Assert.Equal(["resnet20"], d.Models);
+        Assert.Equal(["fp", "qat", "sqakd", "mec-quant", "fpq", "cr"], d.Methods);
+        Assert.Equal(["W2A2"], d.Bits);
+        Assert.Equal([0L, 1L, 2L], d.Seeds);
+        Assert.Equal(5, d.TeacherEpochs);
+        Assert.Equal(3, d.StudentEpochs);
+        Assert.Equal(20000, d.Limit);
+        Assert.Null(d.TestLimit);
+        Assert.Equal("ewgs", d.Quantizer);
+    }
+
     internal static string RepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);

@@ -1,5 +1,6 @@
 using Sweeps.Torch;
 using Sweeps.Torch.NN;
+using Sweeps.Torch.Optim;
 using Sweeps.Torch.Tests;
 using Sweeps.Training.Methods;
 using Sweeps.Training.Models;
@@ -192,9 +193,9 @@ public sealed class MethodComponentTests
             }
         }
 
-        var ema = new ExponentialMovingAverage(source, average, 0.999);
+        var ema = new ExponentialMovingAverage(source, average);
         var before = average.NamedParameters().Concat(average.NamedBuffers()).ToDictionary(p => p.Name, p => NNTestData.Values(p.Item2));
-        ema.Update();
+        ema.Update(0.999);
 
         Assert.Equal(["0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean", "1.running_var"], ema.AveragedNames);
         Assert.Equal(["1.num_batches_tracked"], ema.CopiedNames);
@@ -216,7 +217,7 @@ public sealed class MethodComponentTests
         // n more steps towards a fixed source: a_n = s + (a_0 - s) m^n.
         for (var i = 0; i < 9; i++)
         {
-            ema.Update();
+            ema.Update(0.999);
         }
 
         var start = before["1.running_var"];
@@ -226,12 +227,15 @@ public sealed class MethodComponentTests
     }
 
     [Fact]
-    public void EmaConstructor_DifferentStructure_Throws()
+    public void EmaConstructorAndUpdate_DifferentStructureOrMomentumOutsideUnitInterval_Throw()
     {
         using var source = new Sequential(new Linear(3, 2));
         using var other = new Sequential(new Linear(3, 4));
-        Assert.Throws<ArgumentException>(() => new ExponentialMovingAverage(source, other, 0.999));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new ExponentialMovingAverage(source, source, 1.0));
+        Assert.Throws<ArgumentException>(() => new ExponentialMovingAverage(source, other));
+        var ema = new ExponentialMovingAverage(source, source);
+        Assert.Throws<ArgumentOutOfRangeException>(() => ema.Update(1.0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ema.Update(-0.1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ema.Update(double.NaN));
     }
 
     [Fact]
@@ -250,28 +254,47 @@ public sealed class MethodComponentTests
         Assert.False(cr.IsStarted);
         var loss = cr.Loss(new TwoViewStep(view1, view2, labels, student, null, new StepInfo(1, 1, 4, 0.0, generator)));
 
-        // After the first step's forward the mean teacher is an exact copy of the student (quantizer ranges included).
+        // After the first step's forward the mean teacher is an exact copy of the student (quantizer ranges included);
+        // its own forward since, in training mode, moved only its BatchNorm running statistics and counters.
         Assert.True(cr.IsStarted);
         var teacher = cr.MeanTeacher!;
-        Assert.False(teacher.IsTraining);
+        Assert.True(teacher.IsTraining);
         var studentState = student.StateDict();
         foreach (var (key, value) in teacher.StateDict())
         {
-            Assert.Equal(NNTestData.Values(studentState[key]), NNTestData.Values(value));
+            if (key.EndsWith("running_mean", StringComparison.Ordinal) || key.EndsWith("running_var", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var expectedValues = NNTestData.Values(studentState[key]);
+            if (key.EndsWith("num_batches_tracked", StringComparison.Ordinal))
+            {
+                expectedValues = [expectedValues[0] + 1];
+            }
+
+            Assert.Equal(expectedValues, NNTestData.Values(value));
         }
 
-        // The consistency term: w(0) KL(softmax(z_ema(x2)) || softmax(z_s(x1))), the mean teacher in eval mode.
+        // The consistency term: w(0) KL(softmax(z_ema(x2)) || softmax(z_s(x1))), the mean teacher in training mode
+        // (BatchNorm with view 2's batch statistics, as Mean Teacher's code runs it), not with its running statistics.
         Assert.Equal(["ce", "consistency"], loss.Terms.Select(t => t.Name));
         double expected;
+        double withRunningStatistics;
         using (new NoGradScope())
         {
             expected = Math.Exp(-5) * Distillation.KlDivergence(teacher.Forward(view2), loss.Logits!, 1).ToDouble();
+            teacher.Eval();
+            withRunningStatistics = Math.Exp(-5) * Distillation.KlDivergence(teacher.Forward(view2), loss.Logits!, 1).ToDouble();
+            teacher.Train();
         }
 
         Assert.Equal(expected, loss.Terms[1].Value.ToDouble(), 9);
         Assert.True(expected > 0);
+        Assert.True(Math.Abs(withRunningStatistics - expected) > 1e-3 * expected, "the test cannot tell the two modes apart");
 
-        // A stand-in optimizer step moves one student weight; the EMA moves 0.1 % of the way.
+        // A stand-in optimizer step moves one student weight; the EMA's first update (n = 1, t = 0) has momentum
+        // min(0.99, (1 + 1) / (10 + 1)) = 2/11: it moves 9/11 of the way.
         var weight = student.WeightLayers[1].Weight;
         var emaWeight = teacher.WeightLayers[1].Weight;
         var emaBefore = NNTestData.Values(emaWeight);
@@ -283,8 +306,73 @@ public sealed class MethodComponentTests
         var studentAfter = NNTestData.Values(weight);
         cr.AfterOptimizerStep(new StepInfo(1, 1, 4, 0.0, generator));
 
-        TestAssert.Close(emaBefore.Zip(studentAfter, (e, s) => (0.999 * e) + (0.001 * s)).ToArray(), NNTestData.Values(emaWeight), 1e-6, 1e-8, "ema weight");
-        Assert.Equal(emaBefore[0] + 0.0005, NNTestData.Values(emaWeight)[0], 5);
+        TestAssert.Close(emaBefore.Zip(studentAfter, (e, s) => (2.0 / 11 * e) + (9.0 / 11 * s)).ToArray(), NNTestData.Values(emaWeight), 1e-6, 1e-8, "ema weight");
+        Assert.Equal(emaBefore[0] + (0.5 * 9 / 11), NNTestData.Values(emaWeight)[0], 5);
+    }
+
+    [Theory]
+    // n = 1, t = 0: the warm-up (1 + 1) / (10 + 1) = 2/11 is below the ramp-up's 0.99.
+    [InlineData(1, 0.0, 2.0 / 11)]
+    // n = 10: 11/20.
+    [InlineData(10, 0.05, 11.0 / 20)]
+    // n = 100 during the ramp-up: 101/110 < 0.99.
+    [InlineData(100, 0.1, 101.0 / 110)]
+    // n = 1000 during the ramp-up: 1001/1010 = 0.99109 > 0.99, so 0.99; after it, 1001/1010 < 0.999.
+    [InlineData(1000, 0.29, 0.99)]
+    [InlineData(1000, 0.3, 1001.0 / 1010)]
+    // n = 20000 after the ramp-up: 20001/20010 = 0.99955 > 0.999, so 0.999.
+    [InlineData(20000, 0.5, 0.999)]
+    public void CrTeacherMomentum_StepAndProgress_HandComputedValues(long updates, double progress, double expected) =>
+        Assert.Equal(expected, CrMethod.TeacherMomentum(updates, progress), 12);
+
+    [Fact]
+    public void CrMeanTeacher_AfterTenPercentOfTheSteps_TracksTheStudentWithinTheWarmUpBound()
+    {
+        // A run of 100 steps: the student (W2A2) trains with Adam (the students' lr 1e-3) on one fixed batch, so its
+        // steps point the same way and it travels far from where the mean teacher started. After n = 10 steps
+        // (10 %) the teacher-student difference is e_n = sum_k (prod_{j=k..n} d_j) D_k, D_k the student's k-th step
+        // and d_j = TeacherMomentum(j, t) = (1 + j) / (10 + j) here (the warm-up; below 0.99). The d_j grow with j, so
+        // |e_n| <= max_k |D_k| sum_{i>=1} d_n^i = max_k |D_k| d_n / (1 - d_n) = max_k |D_k| (n + 1) / 9 = 11/9 max |D_k|.
+        // With the former constant momentum 0.999 the factor is sum_{i=1..10} 0.999^i = 9.945: the teacher stays near
+        // the start, |e_10| close to the student's whole travel.
+        const int steps = 100;
+        const int done = steps / 10;
+        using var scope = DisposeScope.Enter();
+        using var generator = new Generator(1);
+        var factory = new QuantizedLayerFactory(QuantizerKind.Lsq, new BitWidths(2, 2));
+        using var student = ModelRegistry.Create("resnet20", 1, 10, factory, generator);
+        using var cr = new CrMethod();
+        cr.Initialize(new MethodSetup(student, null, Device.Cpu, 10, 1, steps, generator, () => ModelRegistry.Create("resnet20", 1, 10, factory, generator)));
+        using var optimizer = new Adam(student.Parameters(), new AdamOptions(1e-3));
+        var view1 = NNTestData.Formula(ImageShape);
+        var view2 = NNTestData.Formula(ImageShape, 0.5);
+        var labels = Tensor.From(new long[] { 0, 1, 2, 3, 4, 5, 6, 7 }, 8);
+        student.Train();
+
+        double[]? start = null;
+        var largestStep = 0.0;
+        for (var step = 1; step <= done; step++)
+        {
+            using var stepScope = DisposeScope.Enter();
+            var info = new StepInfo(1, step, steps, (step - 1) / (double)steps, generator);
+            optimizer.ZeroGrad();
+            var loss = cr.Loss(new TwoViewStep(view1, view2, labels, student, null, info));
+            // After the forward (the first one initialises the quantizers' scales; the teacher copied the student then).
+            var before = Flatten(student);
+            start ??= before;
+            loss.Total().Backward();
+            optimizer.Step();
+            cr.AfterOptimizerStep(info);
+            largestStep = Math.Max(largestStep, Distance(Flatten(student), before));
+        }
+
+        var studentNow = Flatten(student);
+        var gap = Distance(Flatten(cr.MeanTeacher!), studentNow);
+        var travel = Distance(studentNow, start!);
+        var bound = 11.0 / 9 * largestStep;
+        Assert.True(gap <= bound * (1 + 1e-4), $"teacher-student distance {gap:G6} above the bound 11/9 x {largestStep:G6} = {bound:G6}");
+        // The bound means something: a teacher left where the student started (the former 0.999) is far outside it.
+        Assert.True(travel > 3 * bound, $"the student travelled only {travel:G6} (bound {bound:G6})");
     }
 
     [Fact]
@@ -377,4 +465,9 @@ public sealed class MethodComponentTests
         Assert.Equal([0.0, 0.0, 0.0, 0.0], NNTestData.Values(mec.GateLogits));
         Assert.NotSame(saved, mec.GateLogits);
     }
+
+    private static double[] Flatten(ClassifierModel model) =>
+        model.Parameters().SelectMany(NNTestData.Values).ToArray();
+
+    private static double Distance(double[] a, double[] b) => Math.Sqrt(a.Zip(b, (x, y) => (x - y) * (x - y)).Sum());
 }

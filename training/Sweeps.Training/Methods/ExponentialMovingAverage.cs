@@ -7,7 +7,7 @@ namespace Sweeps.Training.Methods;
 /// Keeps a module (the average) an exponential moving average of another of the same structure (the source), as the
 /// mean teacher of Tarvainen and Valpola (NeurIPS 2017) that CR uses: after each <see cref="Update"/>, every parameter
 /// and every BatchNorm running statistic (buffers named <c>running_mean</c> / <c>running_var</c>) of the average is
-/// a = m a + (1 - m) s, with m = <see cref="Momentum"/>; every other buffer (BatchNorm's <c>num_batches_tracked</c>,
+/// a = m a + (1 - m) s, with the momentum m of that update; every other buffer (BatchNorm's <c>num_batches_tracked</c>,
 /// quantizers' <c>initialized</c> flags) is copied from the source. Entries are matched by name.
 /// </summary>
 /// <remarks>Neither module is owned. Updates run without gradient recording. Not thread-safe.</remarks>
@@ -19,19 +19,11 @@ public sealed class ExponentialMovingAverage
     /// <summary>Pairs the average's parameters and buffers with the source's.</summary>
     /// <param name="source">The module averaged over time (e.g. the student).</param>
     /// <param name="average">The module holding the average; same structure.</param>
-    /// <param name="momentum">m in [0, 1).</param>
     /// <exception cref="ArgumentException">The structures differ (an entry is missing or has another shape).</exception>
-    /// <exception cref="ArgumentOutOfRangeException">The momentum is outside [0, 1).</exception>
-    public ExponentialMovingAverage(Module source, Module average, double momentum)
+    public ExponentialMovingAverage(Module source, Module average)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(average);
-        if (!(momentum is >= 0 and < 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "the momentum must lie in [0, 1)");
-        }
-
-        Momentum = momentum;
         var parameters = source.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter, StringComparer.Ordinal);
         var buffers = source.NamedBuffers().ToDictionary(b => b.Name, b => b.Buffer, StringComparer.Ordinal);
         foreach (var (name, tensor) in average.NamedParameters())
@@ -52,9 +44,6 @@ public sealed class ExponentialMovingAverage
         }
     }
 
-    /// <summary>The momentum m.</summary>
-    public double Momentum { get; }
-
     /// <summary>The names of the averaged entries (parameters and BatchNorm statistics), in order.</summary>
     public IReadOnlyList<string> AveragedNames => _averaged.Select(e => e.Name).ToList();
 
@@ -73,12 +62,19 @@ public sealed class ExponentialMovingAverage
 
     /// <summary>One step of the average: a = m a + (1 - m) s for parameters and BatchNorm statistics, copies for the
     /// other buffers.</summary>
-    public void Update()
+    /// <param name="momentum">m in [0, 1): the weight kept on the average (0 copies the source).</param>
+    /// <exception cref="ArgumentOutOfRangeException">The momentum is outside [0, 1).</exception>
+    public void Update(double momentum)
     {
+        if (!(momentum is >= 0 and < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "the momentum must lie in [0, 1)");
+        }
+
         using var noGrad = new NoGradScope();
         foreach (var (_, average, source) in _averaged)
         {
-            average.MulInPlace(Momentum).AddInPlace(source, 1 - Momentum);
+            average.MulInPlace(momentum).AddInPlace(source, 1 - momentum);
         }
 
         foreach (var (_, average, source) in _copied)
