@@ -139,5 +139,9 @@ internal static class ReportText
         + "sweep ran for them is our reconstruction from the papers' abstracts and their parent methods (MEC, EWGS/LSQ/PACT "
         + "quantizers, mean teacher), not the authors' implementation; their numbers are not the papers' numbers. "
         + "SQAKD (arXiv 2403.11106) follows its paper and public code (kaiqi123/SQAKD); QAT is plain quantization-aware "
-        + "training with the same quantizer. What each method computes is in METHODS.md.";
+        + "training with the same quantizer. CR's mean teacher follows Mean Teacher (an EMA of the student with momentum "
+        + "0.99 during the consistency ramp-up and 0.999 after, warmed up as min(that, (1+n)/(10+n)) over the first n "
+        + "steps, its forward in training mode) since issue 17: the earlier teacher (0.999 from the first step, evaluation "
+        + "mode) stayed at the initial 2-bit student, at chance level, in runs of a few hundred steps (docs/benchmarks.md). "
+        + "What each method computes is in docs/methods.md.";
 }
