@@ -18,6 +18,7 @@ internal static class SweepsCommand
         root.Subcommands.Add(CancelCommand.Create());
         root.Subcommands.Add(CoordinatorCommand.Create());
         root.Subcommands.Add(WorkerCommand.Create());
+        root.Subcommands.Add(Slurm.SlurmCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(VersionCommand.Create());
         return root;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Sweeps.Cluster;
+using Sweeps.Cluster.Slurm;
 
 namespace Sweeps.Cli;
 
@@ -12,7 +13,7 @@ internal static class WorkerCommand
         var cluster = new ClusterOptions();
         var devices = new Option<string?>("--devices")
         {
-            Description = "This worker's devices, one trial slot each (cpu,cpu or cuda:0,cuda:1). Default: the configuration's sweeps.nodes.<host>.devices, else sweeps.devices.",
+            Description = "This worker's devices, one trial slot each (cpu,cpu or cuda:0,cuda:1), or 'slurm': the GPUs Slurm gave this job step (CUDA_VISIBLE_DEVICES, SLURM_GPUS_ON_NODE), else its CPUs (SLURM_CPUS_ON_NODE). Default: the configuration's sweeps.nodes.<host>.devices, else sweeps.devices.",
         };
         var metrics = new Option<string>("--metrics")
         {
@@ -26,7 +27,21 @@ internal static class WorkerCommand
         };
         command.SetAction(async (result, cancellationToken) =>
         {
-            var extra = result.GetValue(devices) is { } d ? new Dictionary<string, string> { ["devices"] = d } : null;
+            var d = result.GetValue(devices);
+            var extra = d is null ? null : new Dictionary<string, string> { ["devices"] = d };
+            if (d == SlurmDevices.Keyword)
+            {
+                try
+                {
+                    extra!["devices"] = string.Join(',', SlurmDevices.FromEnvironment(Environment.GetEnvironmentVariable, Environment.ProcessorCount));
+                }
+                catch (FormatException ex)
+                {
+                    await Console.Error.WriteLineAsync($"error: --devices slurm: {ex.Message}").ConfigureAwait(false);
+                    return RunCommand.BadInput;
+                }
+            }
+
             var config = cluster.Load(result, Console.Error, extra);
             if (config is null)
             {

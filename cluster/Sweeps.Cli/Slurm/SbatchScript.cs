@@ -14,14 +14,8 @@ namespace Sweeps.Cli.Slurm;
 /// </summary>
 internal static partial class SbatchScript
 {
-    /// <summary>The settings each node gets on its command line (<c>--set KEY=VALUE</c>), by role.</summary>
-    internal const string HostnameKey = "akka.remote.dot-netty.tcp.hostname";
-
-    internal const string PortKey = "akka.remote.dot-netty.tcp.port";
-
-    internal const string SeedNodesKey = "akka.cluster.seed-nodes";
-
-    internal const string MetricsKey = "sweeps.metrics-address";
+    /// <summary>The name of the Prometheus targets file the job writes into its output folder.</summary>
+    internal const string TargetsFile = "prometheus-targets.json";
 
     /// <summary>The script for <paramref name="job"/>.</summary>
     /// <exception cref="ArgumentException">A value that cannot go into a batch script (names the option and what was expected).</exception>
@@ -68,45 +62,14 @@ internal static partial class SbatchScript
         Line($"config={Quote(job.ConfigFile)}");
         Line($"sweep={Quote(job.SweepFile)}");
         Line($"store={Quote(job.StoreDirectory)}");
+        Line($"output={Quote(job.OutputDirectory)}");
+        Line("# Remoting: the coordinator's port (sweeps.port), each worker's the next one; every node is a seed.");
         Line($"coordinator_port={I(job.CoordinatorPort)}");
         Line($"worker_port={I(job.WorkerPort)}");
-        Line($"metrics_port={I(job.CoordinatorMetricsPort)}");
-        Line($"worker_metrics_port={I(job.WorkerMetricsPort)}");
+        Line($"metrics_port={(job.MetricsPort is { } m ? I(m) : "off")}");
+        Line($"worker_metrics_port={(job.WorkerMetricsPort is { } w ? I(w) : "off")}");
         Line();
         Line("log() { echo \"sweeps-slurm $(date -u +%FT%TZ): $*\"; }");
-        Line();
-        Line("mapfile -t nodes < <(scontrol show hostnames \"$SLURM_JOB_NODELIST\")");
-        Line("first=${nodes[0]}");
-        Line("# Every node is a seed: the coordinator and each worker.");
-        Line($"seeds=\"[\\\"akka.tcp://{job.ActorSystem}@$first:$coordinator_port\\\"\"");
-        Line($"for node in \"${{nodes[@]}}\"; do seeds+=\",\\\"akka.tcp://{job.ActorSystem}@$node:$worker_port\\\"\"; done");
-        Line("seeds+=\"]\"");
-        Line("log \"job $SLURM_JOB_ID (restart ${SLURM_RESTART_COUNT:-0}) on ${#nodes[@]} node(s): ${nodes[*]}; coordinator on $first\"");
-        Line("log \"follow: ${sweeps[*]} status $store; Prometheus targets: $first:$metrics_port (coordinator), ${nodes[*]/%/:$worker_metrics_port} (workers)\"");
-        Line();
-        Line("\"${sweeps[@]}\" coordinator --config \"$config\" --sweep \"$sweep\" \\");
-        Line($"  --set \"{HostnameKey}=$first\" --set \"{PortKey}=$coordinator_port\" --set \"{SeedNodesKey}=$seeds\" \\");
-        Line($"  --set \"{MetricsKey}=$first:$metrics_port\" &");
-        Line("coordinator=$!");
-        Line("# One worker per node; each names itself by its node's name (SLURMD_NODENAME) and takes the GPUs Slurm gave");
-        Line("# its step as slots (the CPUs on a CPU-only partition).");
-        var gpus = job.GpusPerNode > 0 ? $" --gpus-per-node={I(job.GpusPerNode)}" : string.Empty;
-        Line("export worker_metrics_port");
-        Line($"srun --ntasks-per-node=1 --kill-on-bad-exit=0{gpus} bash -c \\");
-        Line($"  'exec \"$@\" --set \"{HostnameKey}=$SLURMD_NODENAME\" --metrics \"$SLURMD_NODENAME:$worker_metrics_port\"' worker \\");
-        Line($"  \"${{sweeps[@]}}\" worker --config \"$config\" --devices {Sweeps.Cluster.Slurm.SlurmDevices.Keyword} \\");
-        Line($"  --set \"{PortKey}=$worker_port\" --set \"{SeedNodesKey}=$seeds\" &");
-        Line("workers=$!");
-        Line();
-        Line("stopping=");
-        Line("stop() {");
-        Line("  [[ -n $stopping ]] && return");
-        Line("  stopping=1");
-        Line("  log \"$1: cancelling the sweep (running trials stop at their next step, checkpointed; submit again to resume)\"");
-        Line("  \"${sweeps[@]}\" cancel \"$store\"");
-        Line("}");
-        Line("trap 'stop \"SIGTERM (scancel, time limit, preemption or requeue)\"' TERM");
-        Line();
         Line("# A trapped signal ends `wait` early: wait again until the process has ended; returns its exit code.");
         Line("wait_for() {");
         Line("  local code");
@@ -116,6 +79,52 @@ internal static partial class SbatchScript
         Line("    kill -0 \"$1\" 2>/dev/null || return \"$code\"");
         Line("  done");
         Line("}");
+        Line();
+        Line("mapfile -t nodes < <(scontrol show hostnames \"$SLURM_JOB_NODELIST\")");
+        Line("first=${nodes[0]}");
+        Line("seeds=$first:$coordinator_port");
+        Line("for node in \"${nodes[@]}\"; do seeds+=,$node:$worker_port; done");
+        Line("log \"job $SLURM_JOB_ID (restart ${SLURM_RESTART_COUNT:-0}) on ${#nodes[@]} node(s): ${nodes[*]}; coordinator on $first; seeds $seeds\"");
+        Line("if [[ $metrics_port != off ]]; then");
+        Line("  # Prometheus file-based discovery: point a scrape job's file_sd_configs at this file.");
+        Line("  workers_json=");
+        Line("  for node in \"${nodes[@]}\"; do workers_json+=\"${workers_json:+, }\\\"$node:$worker_metrics_port\\\"\"; done");
+        Line($"  cat > \"$output/{TargetsFile}\" <<EOF");
+        Line("[");
+        Line("  {\"targets\": [\"$first:$metrics_port\"], \"labels\": {\"job\": \"sweeps-coordinator\", \"slurm_job\": \"$SLURM_JOB_ID\"}},");
+        Line("  {\"targets\": [$workers_json], \"labels\": {\"job\": \"sweeps-worker\", \"slurm_job\": \"$SLURM_JOB_ID\"}}");
+        Line("]");
+        Line("EOF");
+        Line($"  log \"Prometheus targets (in $output/{TargetsFile}): $first:$metrics_port (coordinator), ${{nodes[*]/%/:$worker_metrics_port}} (workers)\"");
+        Line("fi");
+        Line("log \"follow the sweep: ${sweeps[*]} status $store\"");
+        Line();
+        Line("# The metrics endpoints listen on the address the node's name resolves to (the network Prometheus scrapes).");
+        Line("coordinator_metrics=off");
+        Line("[[ $metrics_port != off ]] && coordinator_metrics=$(getent ahostsv4 \"$first\" | awk 'NR == 1 { print $1 }'):$metrics_port");
+        Line("\"${sweeps[@]}\" coordinator --config \"$config\" --sweep \"$sweep\" \\");
+        Line("  --set \"hostname=$first\" --set \"port=$coordinator_port\" --set \"seed-nodes=$seeds\" --set \"metrics-address=$coordinator_metrics\" &");
+        Line("coordinator=$!");
+        Line();
+        Line("# One worker per node; each names itself by its node's name (SLURMD_NODENAME) and takes the GPUs Slurm gave");
+        Line("# its step as slots (the CPUs on a CPU-only partition).");
+        Line("export worker_metrics_port");
+        var gpus = job.GpusPerNode > 0 ? $" --gpus-per-node={I(job.GpusPerNode)}" : string.Empty;
+        Line($"srun --ntasks-per-node=1 --kill-on-bad-exit=0{gpus} bash -c \\");
+        Line("  'metrics=off");
+        Line("   [[ $worker_metrics_port != off ]] && metrics=$(getent ahostsv4 \"$SLURMD_NODENAME\" | awk \"NR == 1 { print \\$1 }\"):$worker_metrics_port");
+        Line("   exec \"$@\" --set \"hostname=$SLURMD_NODENAME\" --metrics \"$metrics\"' worker \\");
+        Line($"  \"${{sweeps[@]}}\" worker --config \"$config\" --devices {Sweeps.Cluster.Slurm.SlurmDevices.Keyword} --set \"port=$worker_port\" --set \"seed-nodes=$seeds\" &");
+        Line("workers=$!");
+        Line();
+        Line("# SIGTERM (scancel, the time limit's --signal, a requeue, a preemption) cancels the sweep as `sweeps cancel`");
+        Line("# does: the coordinator stops the running trials at their next step, checkpointed, and ends.");
+        Line("stop() {");
+        Line("  log \"SIGTERM (scancel, time limit, preemption or requeue): cancelling the sweep (running trials stop checkpointed; submit again to resume)\"");
+        Line("  kill -TERM \"$coordinator\" 2>/dev/null");
+        Line("}");
+        Line("trap stop TERM");
+        Line();
         Line("wait_for \"$coordinator\"");
         Line("code=$?");
         Line("log \"coordinator exited with $code; stopping the workers\"");
@@ -134,6 +143,11 @@ internal static partial class SbatchScript
         if (job.Nodes < 1)
         {
             throw new ArgumentException($"--nodes {job.Nodes}: expected a whole number >= 1");
+        }
+
+        if (job.CoordinatorPort is < 1 or > 65534)
+        {
+            throw new ArgumentException($"sweeps.port {job.CoordinatorPort}: expected a fixed port 1..65534 (the coordinator's; each worker takes the next one)");
         }
 
         if (job.GpusPerNode < 0)

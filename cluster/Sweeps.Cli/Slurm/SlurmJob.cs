@@ -39,20 +39,18 @@ internal sealed record SlurmJob
     /// <summary>The coordinator's store folder (in the shared folder): <c>sweeps status</c> and <c>sweeps cancel</c> read it.</summary>
     public required string StoreDirectory { get; init; }
 
-    /// <summary>The actor system's name in the nodes' addresses (<c>akka.tcp://NAME@host:port</c>).</summary>
-    public required string ActorSystem { get; init; }
-
-    /// <summary>The coordinator's remoting port (on the first node).</summary>
+    /// <summary>The coordinator's remoting port (on the first node): the configuration's <c>sweeps.port</c>.</summary>
     public required int CoordinatorPort { get; init; }
 
-    /// <summary>Every worker's remoting port (one worker per node).</summary>
-    public required int WorkerPort { get; init; }
+    /// <summary>Every worker's remoting port (one worker per node): the coordinator's port + 1.</summary>
+    public int WorkerPort => CoordinatorPort + 1;
 
-    /// <summary>The port of the coordinator's <c>/metrics</c> (on the first node).</summary>
-    public required int CoordinatorMetricsPort { get; init; }
+    /// <summary>The port of the coordinator's <c>/metrics</c> (on the first node), or null when the configuration
+    /// turns metrics off.</summary>
+    public int? MetricsPort { get; init; }
 
-    /// <summary>The port of each worker's <c>/metrics</c>.</summary>
-    public required int WorkerMetricsPort { get; init; }
+    /// <summary>The port of each worker's <c>/metrics</c>: the coordinator's + 1 (null: off).</summary>
+    public int? WorkerMetricsPort => MetricsPort + 1;
 
     /// <summary>Seconds before the time limit at which Slurm tells the job to stop (<c>--signal=B:TERM@N</c>): running
     /// trials checkpoint and the sweep stays resumable.</summary>
