@@ -82,32 +82,51 @@ public sealed class SbatchScriptTests : IDisposable
 
         Assert.True(code == 0, output);
         var calls = Calls();
-        var seeds = "[\"akka.tcp://sweeps@n1:4053\",\"akka.tcp://sweeps@n1:4054\",\"akka.tcp://sweeps@n2:4054\"]";
+        const string seeds = "seed-nodes=n1:4053,n1:4054,n2:4054";
         var coordinator = Assert.Single(calls, c => c[1] == "coordinator");
         Assert.Equal(
             [
                 "n1", "coordinator", "--config", job.ConfigFile, "--sweep", job.SweepFile,
-                "--set", $"{SbatchScript.HostnameKey}=n1", "--set", $"{SbatchScript.PortKey}=4053", "--set", $"{SbatchScript.SeedNodesKey}={seeds}",
-                "--set", $"{SbatchScript.MetricsKey}=n1:9464",
+                "--set", "hostname=n1", "--set", "port=4053", "--set", seeds, "--set", "metrics-address=10.0.0.1:9464",
             ],
             coordinator);
         var workers = calls.Where(c => c[1] == "worker").OrderBy(c => c[0], StringComparer.Ordinal).ToList();
         Assert.Equal(2, workers.Count);
-        foreach (var (worker, node) in workers.Zip(new[] { "n1", "n2" }))
+        foreach (var (worker, n) in workers.Zip(new[] { 1, 2 }))
         {
             Assert.Equal(
                 [
-                    node, "worker", "--config", job.ConfigFile, "--devices", "slurm", "--set", $"{SbatchScript.PortKey}=4054",
-                    "--set", $"{SbatchScript.SeedNodesKey}={seeds}", "--set", $"{SbatchScript.HostnameKey}={node}", "--metrics", $"{node}:9465",
+                    $"n{n}", "worker", "--config", job.ConfigFile, "--devices", "slurm", "--set", "port=4054", "--set", seeds,
+                    "--set", $"hostname=n{n}", "--metrics", $"10.0.0.{n}:9465",
                 ],
                 worker);
         }
 
-        Assert.DoesNotContain(calls, c => c[1] == "cancel");
-        Assert.Contains("worker n1 stopped by TERM", File.ReadAllText(Path.Combine(_dir, "events")), StringComparison.Ordinal);
-        Assert.Contains("worker n2 stopped by TERM", File.ReadAllText(Path.Combine(_dir, "events")), StringComparison.Ordinal);
-        Assert.Contains("coordinator on n1", output, StringComparison.Ordinal);
-        Assert.Contains("Prometheus targets: n1:9464 (coordinator), n1:9465 n2:9465 (workers)", output, StringComparison.Ordinal);
+        var events = File.ReadAllText(Path.Combine(_dir, "events"));
+        Assert.Contains("worker n1 stopped by TERM", events, StringComparison.Ordinal);
+        Assert.Contains("worker n2 stopped by TERM", events, StringComparison.Ordinal);
+        Assert.DoesNotContain("coordinator", events, StringComparison.Ordinal);
+        Assert.Contains("coordinator on n1; seeds n1:4053,n1:4054,n2:4054", output, StringComparison.Ordinal);
+        Assert.Contains("n1:9464 (coordinator), n1:9465 n2:9465 (workers)", output, StringComparison.Ordinal);
+
+        using var targets = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(job.OutputDirectory, SbatchScript.TargetsFile)));
+        var groups = targets.RootElement.EnumerateArray()
+            .ToDictionary(g => g.GetProperty("labels").GetProperty("job").GetString()!, g => g.GetProperty("targets").EnumerateArray().Select(t => t.GetString()).ToList());
+        Assert.Equal(["n1:9464"], groups["sweeps-coordinator"]);
+        Assert.Equal(["n1:9465", "n2:9465"], groups["sweeps-worker"]);
+        Assert.All(targets.RootElement.EnumerateArray(), g => Assert.Equal("42", g.GetProperty("labels").GetProperty("slurm_job").GetString()));
+    }
+
+    [Fact]
+    public async Task Script_MetricsOff_NoEndpointsAndNoTargetsFile()
+    {
+        var job = Job() with { MetricsPort = null };
+        var (code, output) = await RunScriptAsync(job, coordinatorExit: 0);
+
+        Assert.True(code == 0, output);
+        Assert.Contains("metrics-address=off", Assert.Single(Calls(), c => c[1] == "coordinator"));
+        Assert.All(Calls().Where(c => c[1] == "worker"), w => Assert.Equal(["--metrics", "off"], w[^2..]));
+        Assert.False(File.Exists(Path.Combine(job.OutputDirectory, SbatchScript.TargetsFile)));
     }
 
     [Fact]
@@ -120,20 +139,18 @@ public sealed class SbatchScriptTests : IDisposable
     }
 
     [Fact]
-    public async Task Script_Sigterm_CancelsTheSweepOnceWaitsForTheCoordinatorThenStopsWorkers()
+    public async Task Script_Sigterm_CancelsTheSweepThroughTheCoordinatorWaitsForItThenStopsWorkers()
     {
-        var job = Job();
-        var (code, output) = await RunScriptAsync(job, coordinatorExit: null, terms: 2);
+        var (code, output) = await RunScriptAsync(Job(), coordinatorExit: null, terms: 2);
 
-        // The fake coordinator ends with 130 once the cancel is requested, as `sweeps coordinator` does.
+        // The fake coordinator ends with 130 at SIGTERM, as `sweeps coordinator` does (it cancels the sweep first).
         Assert.True(code == 130, output);
-        var cancel = Assert.Single(Calls(), c => c[1] == "cancel");
-        Assert.Equal(["n1", "cancel", job.StoreDirectory], cancel);
         var events = File.ReadAllLines(Path.Combine(_dir, "events"));
-        var coordinatorEnd = Array.FindIndex(events, e => e.StartsWith("coordinator cancelled", StringComparison.Ordinal));
+        var coordinatorEnd = Array.FindIndex(events, e => e == "coordinator cancelled by TERM");
         var workerEnd = Array.FindIndex(events, e => e.StartsWith("worker n1 stopped", StringComparison.Ordinal));
         Assert.True(coordinatorEnd >= 0 && workerEnd > coordinatorEnd, string.Join('\n', events));
         Assert.Contains("SIGTERM (scancel, time limit, preemption or requeue): cancelling the sweep", output, StringComparison.Ordinal);
+        Assert.Contains("coordinator exited with 130; stopping the workers", output, StringComparison.Ordinal);
     }
 
     private SlurmJob Job() => new()
@@ -146,11 +163,8 @@ public sealed class SbatchScriptTests : IDisposable
         ConfigFile = Path.Combine(_dir, "cluster.hocon"),
         SweepFile = Path.Combine(_dir, "quick.yaml"),
         StoreDirectory = Path.Combine(_dir, "runs", "quick"),
-        ActorSystem = "sweeps",
         CoordinatorPort = 4053,
-        WorkerPort = 4054,
-        CoordinatorMetricsPort = 9464,
-        WorkerMetricsPort = 9465,
+        MetricsPort = 9464,
     };
 
     private static List<string> Directives(string script) =>
@@ -162,8 +176,8 @@ public sealed class SbatchScriptTests : IDisposable
             .Select(c => c.Split('\u001f')).Select(a => a[..^1]).ToList();
 
     /// <summary>Runs the script with bash and stand-ins: scontrol names nodes n1 and n2, srun runs its command once
-    /// per node, the fake CLI records its calls; the fake coordinator ends with <paramref name="coordinatorExit"/> once
-    /// the workers are up, or (null) with 130 once `cancel` was called. <paramref name="terms"/> SIGTERMs (0.3 s apart)
+    /// per node, getent resolves nN to 10.0.0.N, the fake CLI records its calls; the fake coordinator ends with
+    /// <paramref name="coordinatorExit"/> once the workers are up, or (null) runs until SIGTERM and then ends with 130. <paramref name="terms"/> SIGTERMs (0.3 s apart)
     /// are sent to bash once the workers are up.</summary>
     private async Task<(int Code, string Output)> RunScriptAsync(SlurmJob job, int? coordinatorExit, int terms = 0)
     {
@@ -173,6 +187,9 @@ public sealed class SbatchScriptTests : IDisposable
         Fake(bin, "scontrol", """
             [[ "$1 $2 $3" == "show hostnames n[1-2]" ]] || { echo "unexpected: $*" >&2; exit 1; }
             echo n1; echo n2
+            """);
+        Fake(bin, "getent", """
+            [[ $1 == ahostsv4 && $2 =~ ^n([0-9])$ ]] && echo "10.0.0.${BASH_REMATCH[1]}  STREAM $2"
             """);
         Fake(bin, "srun", """
             while [[ $1 == --* ]]; do shift; done
@@ -186,9 +203,8 @@ public sealed class SbatchScriptTests : IDisposable
             printf '%s\x1e\n' "$call" >> {{_dir}}/calls
             case $1 in
               coordinator)
-                trap '' TERM
+                trap 'echo "coordinator cancelled by TERM" >> {{_dir}}/events; exit 130' TERM
                 for _ in $(seq 600); do
-                  [[ -f {{_dir}}/cancelled ]] && { echo "coordinator cancelled" >> {{_dir}}/events; exit 130; }
                   [[ -n "{{coordinatorExit}}" && $(grep -c worker {{_dir}}/calls) == 2 ]] && { sleep 0.3; exit {{coordinatorExit ?? 0}}; }
                   sleep 0.1
                 done
@@ -197,7 +213,6 @@ public sealed class SbatchScriptTests : IDisposable
                 sleep 60 &
                 trap 'kill $!; echo "worker $SLURMD_NODENAME stopped by TERM" >> {{_dir}}/events; exit 143' TERM
                 wait ;;
-              cancel) touch {{_dir}}/cancelled ;;
             esac
             """);
         var path = Path.Combine(_dir, "job.sbatch");
