@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Sweeps.Cli.Slurm;
 
 /// <summary>
@@ -52,13 +54,66 @@ internal sealed record SlurmJob
     /// <summary>The port of each worker's <c>/metrics</c>: the coordinator's + 1 (null: off).</summary>
     public int? WorkerMetricsPort => MetricsPort + 1;
 
-    /// <summary>Seconds before the time limit at which Slurm tells the job to stop (<c>--signal=B:TERM@N</c>): running
-    /// trials checkpoint and the sweep stays resumable.</summary>
-    public int StopBeforeTimeLimitSeconds { get; init; } = 180;
+    /// <summary>At most this many seconds before the time limit, Slurm tells the job to stop (<c>--signal=B:TERM@N</c>):
+    /// the sweep is cancelled, running trials stop checkpointed, and the sweep stays resumable.</summary>
+    public const int StopBeforeTimeLimitMaxSeconds = 180;
+
+    /// <summary>Seconds before the time limit at which Slurm tells the job to stop: <see cref="StopBeforeTimeLimitMaxSeconds"/>,
+    /// or a quarter of a shorter <see cref="Time"/> (at least 10 s). Slurm may send it up to a minute earlier.</summary>
+    public int StopBeforeTimeLimitSeconds =>
+        TimeLimitSeconds(Time) is { } limit ? Math.Clamp(limit / 4, 10, StopBeforeTimeLimitMaxSeconds) : StopBeforeTimeLimitMaxSeconds;
 
     /// <summary>The job's name: <c>sweeps-</c> and the sweep's name.</summary>
     public string JobName => "sweeps-" + SweepName;
 
     /// <summary>The batch script's path: <c>OUTPUT/sweeps-NAME.sbatch</c>.</summary>
     public string ScriptPath => Path.Combine(OutputDirectory, JobName + ".sbatch");
+
+    /// <summary>A Slurm time limit in seconds (<c>MINUTES</c>, <c>MINUTES:SECONDS</c>, <c>HOURS:MINUTES:SECONDS</c>,
+    /// <c>DAYS-HOURS</c>, <c>DAYS-HOURS:MINUTES</c>, <c>DAYS-HOURS:MINUTES:SECONDS</c>); null for none, unlimited or
+    /// text in another form.</summary>
+    internal static int? TimeLimitSeconds(string? time)
+    {
+        if (time is null)
+        {
+            return null;
+        }
+
+        var days = 0L;
+        var rest = time;
+        var dash = time.IndexOf('-', StringComparison.Ordinal);
+        if (dash >= 0)
+        {
+            if (!long.TryParse(time[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out days))
+            {
+                return null;
+            }
+
+            rest = time[(dash + 1)..];
+        }
+
+        var parts = new List<long>();
+        foreach (var part in rest.Split(':'))
+        {
+            if (!long.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+            {
+                return null;
+            }
+
+            parts.Add(n);
+        }
+
+        // Without days: M, M:S, H:M:S. With days: D-H, D-H:M, D-H:M:S.
+        long seconds = (dash >= 0, parts.Count) switch
+        {
+            (false, 1) => parts[0] * 60,
+            (false, 2) => (parts[0] * 60) + parts[1],
+            (false, 3) => (parts[0] * 3600) + (parts[1] * 60) + parts[2],
+            (true, 1) => parts[0] * 3600,
+            (true, 2) => (parts[0] * 3600) + (parts[1] * 60),
+            (true, 3) => (parts[0] * 3600) + (parts[1] * 60) + parts[2],
+            _ => -1,
+        };
+        return seconds < 0 ? null : (int)Math.Min(int.MaxValue, (days * 86400) + seconds);
+    }
 }

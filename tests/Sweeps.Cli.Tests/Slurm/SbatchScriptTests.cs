@@ -42,6 +42,33 @@ public sealed class SbatchScriptTests : IDisposable
         Assert.DoesNotContain("--gpus-per-node", script, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(null, 180)]
+    [InlineData("1-12:00:00", 180)]
+    [InlineData("12:00:00", 180)]
+    [InlineData("20", 180)]
+    [InlineData("4", 60)]
+    [InlineData("1", 15)]
+    [InlineData("0:30", 10)]
+    [InlineData("0-1", 180)]
+    public void Render_TimeLimit_StopSignalAQuarterOfAShortLimitAtMostThreeMinutesBefore(string? time, int seconds)
+    {
+        var script = SbatchScript.Render(Job() with { Time = time });
+
+        Assert.Contains($"--signal=B:TERM@{seconds}", Directives(script));
+    }
+
+    [Theory]
+    [InlineData("90", 5400)]
+    [InlineData("90:30", 5430)]
+    [InlineData("1:02:03", 3723)]
+    [InlineData("2-3", 183600)]
+    [InlineData("2-3:04", 183840)]
+    [InlineData("2-3:04:05", 183845)]
+    [InlineData("UNLIMITED", null)]
+    [InlineData("1:2:3:4", null)]
+    public void TimeLimitSeconds_SlurmFormats(string time, int? seconds) => Assert.Equal(seconds, SlurmJob.TimeLimitSeconds(time));
+
     [Fact]
     public async Task Render_Script_IsValidBash()
     {

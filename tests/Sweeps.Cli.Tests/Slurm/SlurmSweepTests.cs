@@ -12,9 +12,10 @@ namespace Sweeps.Cli.Tests.Slurm;
 
 /// <summary>
 /// Cluster sweeps launched with <c>sweeps slurm submit</c> on the real test Slurm (one node, its CPUs are the slots):
-/// the job runs the coordinator and a worker (srun) with the repository's cluster.hocon, completes every trial once,
-/// and after a <c>scancel</c> mid-sweep a second submission resumes the interrupted trial from its checkpoint. Each
-/// test prints the job's timeline (submit, nodes up, first trial, cancel, resubmit, completion).
+/// the job runs the coordinator and a worker (srun) with the repository's cluster.hocon, completes every trial once;
+/// after a <c>scancel</c> mid-sweep a second submission resumes the interrupted trial from its checkpoint; a requeued
+/// job (what a preemption does) runs again and resumes the sweep by itself. Each test prints the job's timeline
+/// (submit, nodes up, first trial, cancel, resubmit, completion).
 /// </summary>
 [Collection(SlurmCollection.Name)]
 public sealed class SlurmSweepTests(SlurmFixture slurm, ITestOutputHelper log) : IDisposable
@@ -37,7 +38,7 @@ public sealed class SlurmSweepTests(SlurmFixture slurm, ITestOutputHelper log) :
     public async Task Submit_SleepingTrialsAndATrainingTrial_JobCompletesEveryTrialOnce()
     {
         var config = Config();
-        var sweep = Sweep("slurmsweep", teacherEpochs: 2, sleeping: 6, sleepMs: 1000);
+        var sweep = Sweep("slurmsweep", teacherEpochs: 1, sleeping: 6, sleepMs: 1000);
 
         var job = await SubmitAsync(config, sweep);
         var end = await slurm.Cluster.WaitForStateAsync(job, TimeSpan.FromMinutes(6), "COMPLETED", "FAILED", "CANCELLED", "TIMEOUT");
@@ -58,7 +59,7 @@ public sealed class SlurmSweepTests(SlurmFixture slurm, ITestOutputHelper log) :
     public async Task Scancel_MidSweep_SubmitAgain_ResumesTheInterruptedTrialAndCompletesEveryTrialOnce()
     {
         var config = Config();
-        var sweep = Sweep("slurmresume", teacherEpochs: 6, sleeping: 8, sleepMs: 2500);
+        var sweep = Sweep("slurmresume", teacherEpochs: 4, sleeping: 6, sleepMs: 2000);
 
         var first = await SubmitAsync(config, sweep);
         await WaitUntil(() => Events().OfType<TrialEpochCompleted>().Any(e => e.TrialId == Teacher), TimeSpan.FromMinutes(4), "the teacher's first epoch", first);
@@ -82,14 +83,41 @@ public sealed class SlurmSweepTests(SlurmFixture slurm, ITestOutputHelper log) :
         Mark($"job {second} {end["JobState"]}");
 
         Assert.True(end["JobState"] == "COMPLETED", $"job {end["JobState"]}, exit {end.GetValueOrDefault("ExitCode")}\n{JobLog(second)}");
-        AssertEachTrialCompletedOnce(9);
+        AssertEachTrialCompletedOnce(7);
         var completed = Events().OfType<TrialCompleted>().Single(e => e.TrialId == Teacher);
         Assert.True(completed.Attempt >= 2, $"the teacher completed in attempt {completed.Attempt}, the first job's");
         Assert.True(completed.ResumedAfterEpoch >= 1, "the interrupted teacher restarted from epoch 0 instead of its checkpoint");
         var epochs = File.ReadAllLines(Path.Combine(Shared, "ck", "slurmresume", "trials", Teacher, "metrics.jsonl"))
             .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("epoch").GetInt32());
-        Assert.Equal([1, 2, 3, 4, 5, 6], epochs);
+        Assert.Equal([1, 2, 3, 4], epochs);
         Timeline(first, second);
+    }
+
+    [Fact]
+    public async Task Requeue_MidSweep_TheJobRunsAgainAndResumesTheSweepToCompletion()
+    {
+        var config = Config();
+        var sweep = Sweep("slurmrequeue", teacherEpochs: 4, sleeping: 6, sleepMs: 2000);
+
+        var job = await SubmitAsync(config, sweep);
+        await WaitUntil(() => Events().OfType<TrialEpochCompleted>().Any(e => e.TrialId == Teacher), TimeSpan.FromMinutes(4), "the teacher's first epoch", job);
+        Mark($"the teacher's first epoch recorded; scontrol requeue {job} (as a preemption does)");
+        await slurm.Cluster.RunAsync("scontrol", "requeue", job);
+        var end = await slurm.Cluster.WaitForStateAsync(job, TimeSpan.FromMinutes(7), "COMPLETED", "FAILED", "CANCELLED", "TIMEOUT");
+        Mark($"job {job} {end["JobState"]} after {end["Restarts"]} restart(s)");
+
+        Assert.True(end["JobState"] == "COMPLETED", $"job {end["JobState"]}, exit {end.GetValueOrDefault("ExitCode")}\n{JobLog(job)}");
+        Assert.Equal("1", end["Restarts"]);
+        var jobLog = JobLog(job);
+        Assert.Contains($"job {job} (restart 0)", jobLog, StringComparison.Ordinal);
+        Assert.Contains($"job {job} (restart 1)", jobLog, StringComparison.Ordinal);
+        AssertEachTrialCompletedOnce(7);
+        var completed = Events().OfType<TrialCompleted>().Single(e => e.TrialId == Teacher);
+        Assert.True(completed.Attempt >= 2 && completed.ResumedAfterEpoch >= 1, $"the teacher completed in attempt {completed.Attempt}, resumed after {completed.ResumedAfterEpoch}");
+        var epochs = File.ReadAllLines(Path.Combine(Shared, "ck", "slurmrequeue", "trials", Teacher, "metrics.jsonl"))
+            .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("epoch").GetInt32());
+        Assert.Equal([1, 2, 3, 4], epochs);
+        Timeline(job);
     }
 
     /// <summary>The repository's cluster.hocon with this test's shared folder and free ports appended (later keys win).</summary>
