@@ -71,7 +71,14 @@ internal sealed class SlurmTestCluster : IAsyncDisposable
         // munged insists that every folder above its socket is searchable by all, and that its key is private.
         File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         File.WriteAllText(Path.Combine(directory, "owner"), System.Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
-        var cluster = new SlurmTestCluster(directory, NodeName(), FreePort(), FreePort());
+        var controllerPort = FreePort();
+        var nodePort = FreePort();
+        while (nodePort == controllerPort)
+        {
+            nodePort = FreePort();
+        }
+
+        var cluster = new SlurmTestCluster(directory, NodeName(), controllerPort, nodePort);
         try
         {
             await cluster.StartDaemonsAsync();
