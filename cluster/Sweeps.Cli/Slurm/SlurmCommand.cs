@@ -57,6 +57,13 @@ internal static class SlurmCommand
             return RunCommand.BadInput;
         }
 
+        if (config.Port is < 1 or > 65534)
+        {
+            await error.WriteLineAsync(
+                $"error: {request.ConfigFile}: sweeps.port {config.Port}: expected a fixed port 1..65534 in a Slurm job (every node is a seed: the coordinator listens on it, each worker on the next one)").ConfigureAwait(false);
+            return RunCommand.BadInput;
+        }
+
         if (await RunCommand.LoadSweepAsync(request.SweepFile, error).ConfigureAwait(false) is not { } definition)
         {
             return RunCommand.BadInput;
