@@ -2,9 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.Json;
 using Sweeps.Actors.Messages;
-using Sweeps.Cluster;
 
 namespace Sweeps.Cli.Tests;
 
@@ -54,22 +52,7 @@ internal sealed class ClusterTestbed : IAsyncDisposable
     public TimeSpan Elapsed => _clock.Elapsed;
 
     /// <summary>A sweep file: a real teacher (ResNet-20 on 128 synthetic samples) and sleeping trials.</summary>
-    public string Sweep(string name, int teacherEpochs, int sleeping, int sleepMs)
-    {
-        var path = Path.Combine(Dir, name + ".yaml");
-        File.WriteAllText(path, $$"""
-            name: {{name}}
-            dataset: synthetic
-            models: [resnet20]
-            methods: [fp]
-            epochs: {teacher: {{teacherEpochs}}, student: 1}
-            limit: 128
-            test_limit: 64
-            devices: [cpu]
-            _sleep_trials: {count: {{sleeping}}, ms: {{sleepMs}}}
-            """);
-        return path;
-    }
+    public string Sweep(string name, int teacherEpochs, int sleeping, int sleepMs) => SweepTestFiles.WriteSweep(Dir, name, teacherEpochs, sleeping, sleepMs);
 
     public Process Coordinator(string sweep, params string[] extra) => Start(["coordinator", "--config", Config, "--sweep", sweep, .. extra]);
 
@@ -85,24 +68,7 @@ internal sealed class ClusterTestbed : IAsyncDisposable
         kill.WaitForExit();
     }
 
-    public List<TrialEvent> Events()
-    {
-        var path = Path.Combine(Output, "store.db");
-        if (!File.Exists(path))
-        {
-            return [];
-        }
-
-        try
-        {
-            using var store = new SqliteSweepStore(path);
-            return [.. store.LoadEvents()];
-        }
-        catch (Sweeps.Actors.Storage.StoreException)
-        {
-            return [];
-        }
-    }
+    public List<TrialEvent> Events() => SweepTestFiles.LoadEvents(Output);
 
     public async Task WaitUntil(Func<bool> condition, TimeSpan timeout, string what, params Process[] alive)
     {
@@ -139,34 +105,11 @@ internal sealed class ClusterTestbed : IAsyncDisposable
     {
         try
         {
-            AssertEachTrialCompletedOnceCore(sweep, count);
+            SweepTestFiles.AssertEachTrialCompletedOnce(Output, Path.Combine(Dir, "ck", sweep, "trials"), count);
         }
         catch (Xunit.Sdk.XunitException ex)
         {
             throw new Xunit.Sdk.XunitException(ex.Message + "\n" + Logs());
-        }
-    }
-
-    private void AssertEachTrialCompletedOnceCore(string sweep, int count)
-    {
-        using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(Output, "results.json")));
-        Assert.Equal("completed", results.RootElement.GetProperty("sweep").GetProperty("status").GetString());
-        var trials = results.RootElement.GetProperty("trials").EnumerateArray().ToList();
-        Assert.Equal(count, trials.Count);
-        Assert.Equal(count, trials.Select(t => t.GetProperty("id").GetString()).Distinct().Count());
-        Assert.All(trials, t => Assert.Equal("completed", t.GetProperty("status").GetString()));
-        var events = Events();
-        var completed = events.OfType<TrialCompleted>().GroupBy(e => e.TrialId).ToList();
-        Assert.Equal(count, completed.Count);
-        Assert.All(completed, g => Assert.Single(g));
-        var keys = events.Select(e => e.Key).ToList();
-        Assert.Equal(keys.Count, keys.Distinct().Count());
-        foreach (var t in trials.Where(t => t.GetProperty("epochs_planned").GetInt32() > 0))
-        {
-            var id = t.GetProperty("id").GetString()!;
-            var epochs = File.ReadAllLines(Path.Combine(Dir, "ck", sweep, "trials", id, "metrics.jsonl"))
-                .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("epoch").GetInt32());
-            Assert.Equal(Enumerable.Range(1, t.GetProperty("epochs_planned").GetInt32()), epochs);
         }
     }
 
@@ -210,13 +153,7 @@ internal sealed class ClusterTestbed : IAsyncDisposable
     // The repository's akka block (split brain resolver, failure detector): the tests run what users run.
     private static string RepositoryAkkaBlock()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(dir!.FullName, "Sweeps.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        var text = File.ReadAllText(Path.Combine(dir.FullName, "cluster.hocon"));
+        var text = File.ReadAllText(Path.Combine(SweepTestFiles.RepoRoot, "cluster.hocon"));
         return text[text.IndexOf("\nakka {", StringComparison.Ordinal)..];
     }
 

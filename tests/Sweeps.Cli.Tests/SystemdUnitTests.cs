@@ -75,7 +75,7 @@ public sealed class SystemdUnitTests : IDisposable
         Assert.Equal(unit.Contains("coordinator", StringComparison.Ordinal) ? "coordinator" : "worker", result.CommandResult.Command.Name);
     }
 
-    private static string UnitPath(string unit) => Path.Combine(RepoRoot(), "ops", "systemd", unit);
+    private static string UnitPath(string unit) => Path.Combine(SweepTestFiles.RepoRoot, "ops", "systemd", unit);
 
     /// <summary>systemd-analyze verify on a copy of the unit; the copy names this machine's dotnet when it is not
     /// /usr/bin/dotnet (verify checks that the executable exists).</summary>
@@ -132,18 +132,5 @@ public sealed class SystemdUnitTests : IDisposable
         }
 
         return values;
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Sweeps.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("repository root (Sweeps.sln) not found above " + AppContext.BaseDirectory);
     }
 }

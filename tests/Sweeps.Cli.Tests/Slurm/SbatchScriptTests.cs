@@ -132,7 +132,7 @@ public sealed class SbatchScriptTests : IDisposable
         var events = File.ReadAllText(Path.Combine(_dir, "events"));
         Assert.Contains("worker n1 stopped by TERM", events, StringComparison.Ordinal);
         Assert.Contains("worker n2 stopped by TERM", events, StringComparison.Ordinal);
-        Assert.DoesNotContain("coordinator", events, StringComparison.Ordinal);
+        Assert.DoesNotContain("coordinator cancelled", events, StringComparison.Ordinal);
         Assert.Contains("coordinator on n1; seeds n1:4053,n1:4054,n2:4054", output, StringComparison.Ordinal);
         Assert.Contains("n1:9464 (coordinator), n1:9465 n2:9465 (workers)", output, StringComparison.Ordinal);
 
@@ -204,8 +204,9 @@ public sealed class SbatchScriptTests : IDisposable
 
     /// <summary>Runs the script with bash and stand-ins: scontrol names nodes n1 and n2, srun runs its command once
     /// per node, getent resolves nN to 10.0.0.N, the fake CLI records its calls; the fake coordinator ends with
-    /// <paramref name="coordinatorExit"/> once the workers are up, or (null) runs until SIGTERM and then ends with 130. <paramref name="terms"/> SIGTERMs (0.3 s apart)
-    /// are sent to bash once the workers are up.</summary>
+    /// <paramref name="coordinatorExit"/> once the workers are up, or (null) runs until SIGTERM and then ends with 130.
+    /// <paramref name="terms"/> SIGTERMs (0.3 s apart) are sent to bash once both workers run and the fake coordinator
+    /// has set its trap.</summary>
     private async Task<(int Code, string Output)> RunScriptAsync(SlurmJob job, int? coordinatorExit, int terms = 0)
     {
         var bin = Path.Combine(_dir, "bin");
@@ -231,6 +232,7 @@ public sealed class SbatchScriptTests : IDisposable
             case $1 in
               coordinator)
                 trap 'echo "coordinator cancelled by TERM" >> {{_dir}}/events; exit 130' TERM
+                echo "coordinator ready" >> {{_dir}}/events
                 for _ in $(seq 600); do
                   [[ -n "{{coordinatorExit}}" && $(grep -c worker {{_dir}}/calls) == 2 ]] && { sleep 0.3; exit {{coordinatorExit ?? 0}}; }
                   sleep 0.1
@@ -253,7 +255,9 @@ public sealed class SbatchScriptTests : IDisposable
         return await RunAsync("bash", [path], env, async process =>
         {
             var clock = Stopwatch.StartNew();
-            while (!(File.Exists(Path.Combine(_dir, "calls")) && File.ReadAllText(Path.Combine(_dir, "calls")).Split("worker").Length == 3) && clock.Elapsed < TimeSpan.FromSeconds(30))
+            bool Up() => File.Exists(Path.Combine(_dir, "calls")) && File.ReadAllText(Path.Combine(_dir, "calls")).Split("worker").Length == 3
+                && File.Exists(Path.Combine(_dir, "events")) && File.ReadAllText(Path.Combine(_dir, "events")).Contains("coordinator ready", StringComparison.Ordinal);
+            while (!Up() && clock.Elapsed < TimeSpan.FromSeconds(30))
             {
                 await Task.Delay(50);
             }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Text.Json;
 using Sweeps.Actors.Messages;
 using Sweeps.Actors.State;
 using Sweeps.Cluster;
@@ -45,7 +44,7 @@ public sealed class SlurmSweepTests(SlurmFixture slurm, ITestOutputHelper log) :
         Mark($"job {job} {end["JobState"]}");
 
         Assert.True(end["JobState"] == "COMPLETED", $"job {end["JobState"]}, exit {end.GetValueOrDefault("ExitCode")}\n{JobLog(job)}");
-        AssertEachTrialCompletedOnce(7);
+        AssertEachTrialCompletedOnce("slurmsweep", 7);
         var jobLog = JobLog(job);
         Assert.Contains($"coordinator on {slurm.Cluster.Node}; seeds {slurm.Cluster.Node}:", jobLog, StringComparison.Ordinal);
         var cpus = Environment.ProcessorCount;
@@ -83,13 +82,11 @@ public sealed class SlurmSweepTests(SlurmFixture slurm, ITestOutputHelper log) :
         Mark($"job {second} {end["JobState"]}");
 
         Assert.True(end["JobState"] == "COMPLETED", $"job {end["JobState"]}, exit {end.GetValueOrDefault("ExitCode")}\n{JobLog(second)}");
-        AssertEachTrialCompletedOnce(7);
+        // Each trial once, each of the resumed teacher's epochs trained once (its metrics.jsonl: 1, 2, 3, 4).
+        AssertEachTrialCompletedOnce("slurmresume", 7);
         var completed = Events().OfType<TrialCompleted>().Single(e => e.TrialId == Teacher);
         Assert.True(completed.Attempt >= 2, $"the teacher completed in attempt {completed.Attempt}, the first job's");
         Assert.True(completed.ResumedAfterEpoch >= 1, "the interrupted teacher restarted from epoch 0 instead of its checkpoint");
-        var epochs = File.ReadAllLines(Path.Combine(Shared, "ck", "slurmresume", "trials", Teacher, "metrics.jsonl"))
-            .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("epoch").GetInt32());
-        Assert.Equal([1, 2, 3, 4], epochs);
         Timeline(first, second);
     }
 
@@ -111,12 +108,10 @@ public sealed class SlurmSweepTests(SlurmFixture slurm, ITestOutputHelper log) :
         var jobLog = JobLog(job);
         Assert.Contains($"job {job} (restart 0)", jobLog, StringComparison.Ordinal);
         Assert.Contains($"job {job} (restart 1)", jobLog, StringComparison.Ordinal);
-        AssertEachTrialCompletedOnce(7);
+        // Each trial once, each of the resumed teacher's epochs trained once (its metrics.jsonl: 1, 2, 3, 4).
+        AssertEachTrialCompletedOnce("slurmrequeue", 7);
         var completed = Events().OfType<TrialCompleted>().Single(e => e.TrialId == Teacher);
         Assert.True(completed.Attempt >= 2 && completed.ResumedAfterEpoch >= 1, $"the teacher completed in attempt {completed.Attempt}, resumed after {completed.ResumedAfterEpoch}");
-        var epochs = File.ReadAllLines(Path.Combine(Shared, "ck", "slurmrequeue", "trials", Teacher, "metrics.jsonl"))
-            .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("epoch").GetInt32());
-        Assert.Equal([1, 2, 3, 4], epochs);
         Timeline(job);
     }
 
@@ -126,7 +121,7 @@ public sealed class SlurmSweepTests(SlurmFixture slurm, ITestOutputHelper log) :
         Directory.CreateDirectory(Shared);
         var path = Path.Combine(Shared, "cluster.hocon");
         var (port, metrics) = (FreePortPair(), FreePortPair());
-        File.WriteAllText(path, File.ReadAllText(Path.Combine(RepoRoot(), "cluster.hocon")) + string.Create(CultureInfo.InvariantCulture, $"""
+        File.WriteAllText(path, File.ReadAllText(Path.Combine(SweepTestFiles.RepoRoot, "cluster.hocon")) + string.Create(CultureInfo.InvariantCulture, $"""
 
             # The Slurm test's shared folder and ports (free pairs: the coordinator's, each worker's the next).
             sweeps.port = {port}
@@ -137,22 +132,8 @@ public sealed class SlurmSweepTests(SlurmFixture slurm, ITestOutputHelper log) :
         return path;
     }
 
-    private string Sweep(string name, int teacherEpochs, int sleeping, int sleepMs)
-    {
-        var path = Path.Combine(Shared, name + ".yaml");
-        File.WriteAllText(path, $$"""
-            name: {{name}}
-            dataset: synthetic
-            models: [resnet20]
-            methods: [fp]
-            epochs: {teacher: {{teacherEpochs}}, student: 1}
-            limit: 256
-            test_limit: 64
-            devices: [cpu]
-            _sleep_trials: {count: {{sleeping}}, ms: {{sleepMs}}}
-            """);
-        return path;
-    }
+    private string Sweep(string name, int teacherEpochs, int sleeping, int sleepMs) =>
+        SweepTestFiles.WriteSweep(Shared, name, teacherEpochs, sleeping, sleepMs, limit: 256);
 
     /// <summary>Runs <c>sweeps slurm submit</c> (the CLI as a process, as a user would) and returns the job id.</summary>
     private async Task<string> SubmitAsync(string config, string sweep)
@@ -181,39 +162,10 @@ public sealed class SlurmSweepTests(SlurmFixture slurm, ITestOutputHelper log) :
         return id;
     }
 
-    private void AssertEachTrialCompletedOnce(int count)
-    {
-        using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(Store, "results.json")));
-        Assert.Equal("completed", results.RootElement.GetProperty("sweep").GetProperty("status").GetString());
-        var trials = results.RootElement.GetProperty("trials").EnumerateArray().ToList();
-        Assert.Equal(count, trials.Count);
-        Assert.Equal(count, trials.Select(t => t.GetProperty("id").GetString()).Distinct().Count());
-        Assert.All(trials, t => Assert.Equal("completed", t.GetProperty("status").GetString()));
-        var completed = Events().OfType<TrialCompleted>().GroupBy(e => e.TrialId).ToList();
-        Assert.Equal(count, completed.Count);
-        Assert.All(completed, g => Assert.Single(g));
-        var keys = Events().Select(e => e.Key).ToList();
-        Assert.Equal(keys.Count, keys.Distinct().Count());
-    }
+    private void AssertEachTrialCompletedOnce(string sweep, int count) =>
+        SweepTestFiles.AssertEachTrialCompletedOnce(Store, Path.Combine(Shared, "ck", sweep, "trials"), count);
 
-    private List<TrialEvent> Events()
-    {
-        var path = Path.Combine(Store, SqliteSweepStore.FileName);
-        if (!File.Exists(path))
-        {
-            return [];
-        }
-
-        try
-        {
-            using var store = new SqliteSweepStore(path);
-            return store.LoadEvents().ToList();
-        }
-        catch (Sweeps.Actors.Storage.StoreException)
-        {
-            return [];
-        }
-    }
+    private List<TrialEvent> Events() => SweepTestFiles.LoadEvents(Store);
 
     private string JobLog(string job)
     {
@@ -278,18 +230,5 @@ public sealed class SlurmSweepTests(SlurmFixture slurm, ITestOutputHelper log) :
         }
 
         throw new InvalidOperationException("no two consecutive free ports on 127.0.0.1");
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Sweeps.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("repository root (Sweeps.sln) not found above " + AppContext.BaseDirectory);
     }
 }
