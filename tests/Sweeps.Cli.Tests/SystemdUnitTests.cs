@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Sweeps.Cli.Tests;
 
 /// <summary>
@@ -85,17 +83,8 @@ public sealed class SystemdUnitTests : IDisposable
         var dotnet = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "/usr/bin/dotnet";
         var path = Path.Combine(_dir, name);
         File.WriteAllText(path, text.Replace("/usr/bin/dotnet ", dotnet + " ", StringComparison.Ordinal));
-        var info = new ProcessStartInfo(Analyze) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "verify", "--man=no", path })
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, (await output + await error).Trim());
+        var (code, output, error) = await ProcessRun.RunAsync(Analyze, ["verify", "--man=no", path]);
+        return (code, (output + error).Trim());
     }
 
     /// <summary>A unit file's section as systemd reads it: KEY=VALUE lines, comments and blank lines skipped, a key given

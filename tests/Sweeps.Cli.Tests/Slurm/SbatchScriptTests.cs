@@ -280,36 +280,7 @@ public sealed class SbatchScriptTests : IDisposable
 
     private static async Task<(int Code, string Output)> RunAsync(string command, string[] args, Dictionary<string, string> env, Func<Process, Task>? during = null)
     {
-        var info = new ProcessStartInfo(command) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        foreach (var (k, v) in env)
-        {
-            info.Environment[k] = v;
-        }
-
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (during is not null)
-        {
-            await during(process);
-        }
-
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{command} {string.Join(' ', args)} did not end in a minute\n{await output}{await error}");
-        }
-
-        return (process.ExitCode, await output + await error);
+        var (code, output, error) = await ProcessRun.RunAsync(command, args, env, during: during, timeout: TimeSpan.FromMinutes(1));
+        return (code, output + error);
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Sweeps.Cli.Tests.Slurm;
 
 /// <summary>
@@ -132,17 +130,11 @@ public sealed class SlurmCommandTests : IDisposable
     /// the real sbatch).</summary>
     private async Task<(int Code, string Output)> RunAsync(params string[] args)
     {
-        var info = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _dir };
-        foreach (var a in new[] { SweepProcessTests.CliDll(), "slurm", "submit", "--config", Config, "--sweep", SweepFile }.Concat(args))
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        info.Environment["PATH"] = Bin;
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await output + await error);
+        var (code, output, error) = await ProcessRun.RunAsync(
+            Environment.ProcessPath!,
+            [SweepProcessTests.CliDll(), "slurm", "submit", "--config", Config, "--sweep", SweepFile, .. args],
+            new Dictionary<string, string> { ["PATH"] = Bin },
+            _dir);
+        return (code, output + error);
     }
 }

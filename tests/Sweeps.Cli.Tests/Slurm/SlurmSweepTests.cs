@@ -138,23 +138,13 @@ public sealed class SlurmSweepTests(SlurmFixture slurm, ITestOutputHelper log) :
     /// <summary>Runs <c>sweeps slurm submit</c> (the CLI as a process, as a user would) and returns the job id.</summary>
     private async Task<string> SubmitAsync(string config, string sweep)
     {
-        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Shared };
-        foreach (var a in new[] { SweepProcessTests.CliDll(), "slurm", "submit", "--config", config, "--sweep", sweep, "--nodes", "1", "--gpus-per-node", "0", "--time", "15" })
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        foreach (var (k, v) in slurm.Cluster.Environment)
-        {
-            info.Environment[k] = v;
-        }
-
-        info.Environment["DOTNET_GCgen0size"] = "0x400000";
-        using var process = Process.Start(info)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"sweeps slurm submit exited {process.ExitCode}:\n{output}{error}");
+        var environment = new Dictionary<string, string>(slurm.Cluster.Environment) { ["DOTNET_GCgen0size"] = "0x400000" };
+        var (code, output, error) = await ProcessRun.RunAsync(
+            "dotnet",
+            [SweepProcessTests.CliDll(), "slurm", "submit", "--config", config, "--sweep", sweep, "--nodes", "1", "--gpus-per-node", "0", "--time", "15"],
+            environment,
+            Shared);
+        Assert.True(code == 0, $"sweeps slurm submit exited {code}:\n{output}{error}");
         var id = System.Text.RegularExpressions.Regex.Match(output, @"^submitted job (\d+) ").Groups[1].Value;
         Assert.True(id.Length > 0, output);
         Assert.Contains($"scancel {id}", output, StringComparison.Ordinal);

@@ -326,21 +326,8 @@ internal sealed class SlurmTestCluster : IAsyncDisposable
         }
     }
 
-    private async Task<(int Code, string Output, string Error)> ExecAsync(string command, params string[] args)
-    {
-        var info = new ProcessStartInfo(command) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        info.Environment["SLURM_CONF"] = ConfigFile;
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"{command} did not start");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await output, await error);
-    }
+    private Task<(int Code, string Output, string Error)> ExecAsync(string command, params string[] args) =>
+        ProcessRun.RunAsync(command, args, Environment);
 
     private static async Task StopAsync(Process daemon)
     {
