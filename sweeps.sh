@@ -5,6 +5,7 @@
 #   ./sweeps.sh test                  setup, then every test project; last line "N passed, N failed, N skipped"
 #   ./sweeps.sh run <sweep.yaml> ...  setup, then run a sweep with the CLI
 #   ./sweeps.sh bench <name>          setup, then a benchmark (loader, train-step, qat-step, metrics, methods, orchestration, cluster, cluster-idle, failover, cuda-check)
+#   ./sweeps.sh status|cancel|teachers ...  the CLI at once, without setup (setup only when the CLI is not built)
 #   ./sweeps.sh <command> ...         setup, then any other command of the CLI (version, ...)
 #
 # Environment:
@@ -56,8 +57,11 @@ usage: ./sweeps.sh <command> [args...]
   test                     setup, then run every test project; last line: N passed, N failed, N skipped
   run <sweep.yaml> [...]   setup, then run a sweep (e.g. ./sweeps.sh run sweeps/quick.yaml)
   bench <name>             setup, then run a benchmark: ${!BENCHES[*]}
-  report <dir> [--accuracy mean5|last|best]
+  report <dir> [--accuracy last|mean5|best]
                            write a sweep folder's report.md, report.html (self-contained) and results.csv
+  status <dir>             a sweep's trials: status, epochs, accuracy (no setup: answers at once)
+  cancel <dir>             ask the sweep running in <dir> to stop (no setup)
+  teachers list|remove     the cached FP teachers (no setup)
   version                  Sweeps and libtorch versions, threads, devices
   help                     this text
 
@@ -251,6 +255,37 @@ run_cli() {
   exec dotnet "$ROOT/$CLI_DLL" "$@"
 }
 
+# A source the CLI is built from that is newer than the built CLI; nothing when there is none. "The built CLI" is
+# the newest of the Sweeps assemblies in its folder: a change inside one project rebuilds that project's assembly
+# (and copies it there) but not the assemblies that only reference it.
+newer_source() {
+  local built
+  built=$(ls -t "$(dirname "$CLI_DLL")"/Sweeps.*.dll 2>/dev/null | head -1)
+  {
+    find cluster actors training \( -name bin -o -name obj -o -name build \) -prune -o \
+      -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.cpp' -o -name '*.h' -o -name CMakeLists.txt \) \
+      -newer "$built" -print -quit 2>/dev/null || true
+    find Directory.Build.props Directory.Packages.props -newer "$built" -print 2>/dev/null || true
+  } | head -1
+}
+
+# status, cancel and teachers answer at once: they read a sweep's store (or the teacher cache) and are often run
+# beside a running sweep, so they never build when the CLI is built (a build would replace the files the running
+# sweep's process runs from). A fresh checkout, with no CLI yet, is set up first. A CLI older than its sources
+# still answers, with a note on stderr.
+run_cli_quick() {
+  if [[ ! -f "$CLI_DLL" || ! -f "$NATIVE_BUILD/libsweeps_native.so" ]]; then
+    run_cli "$@"
+  fi
+  local newer
+  newer=$(newer_source)
+  if [[ -n "$newer" ]]; then
+    echo "note: the built CLI is older than $newer; this answer comes from the built one (./sweeps.sh setup rebuilds)" >&2
+  fi
+  cd "$USER_PWD"
+  exec dotnet "$ROOT/$CLI_DLL" "$@"
+}
+
 run_bench() {
   local name="${1:-}"
   if [[ -z "$name" || -z "${BENCHES[$name]+x}" ]]; then
@@ -278,6 +313,7 @@ main() {
       [[ $# -ge 1 ]] || { echo "sweeps.sh: usage: ./sweeps.sh run <sweep.yaml> [args...]" >&2; exit 2; }
       run_cli run "$@"
       ;;
+    status | cancel | teachers) run_cli_quick "$command" "$@" ;;
     -*) echo "sweeps.sh: unknown option '$command'" >&2; usage >&2; exit 2 ;;
     # Everything else (version, train, ...) belongs to the CLI, which prints its usage and exits 2
     # for a command it does not know.

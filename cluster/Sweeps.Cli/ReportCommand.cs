@@ -3,7 +3,7 @@ using Sweeps.Reports;
 
 namespace Sweeps.Cli;
 
-/// <summary><c>sweeps report &lt;DIR&gt; [--accuracy mean5|last|best]</c>: writes report.md, report.html and results.csv
+/// <summary><c>sweeps report &lt;DIR&gt; [--accuracy last|mean5|best]</c>: writes report.md, report.html and results.csv
 /// of a sweep output folder (docs/results-format.md).</summary>
 internal static class ReportCommand
 {
@@ -16,11 +16,12 @@ internal static class ReportCommand
         var directory = new Argument<string>("dir") { Description = "The sweep's output folder (holding results.json), e.g. runs/quick." };
         var accuracy = new Option<string>("--accuracy")
         {
-            Description = "The accuracy the tables show: mean5 (mean test top-1 of the last 5 epochs, the default), last "
-                + "(after the last epoch) or best (best epoch; flatters every method, since the epoch is picked on the test set).",
-            DefaultValueFactory = _ => "mean5",
+            Description = "The accuracy the tables show: last (test top-1 after the last epoch: the final model; the default), "
+                + "mean5 (mean of the last 5 epochs; on short runs it averages in undertrained epochs) or best (best epoch; "
+                + "flatters every method, since the epoch is picked on the test set).",
+            DefaultValueFactory = _ => "last",
         };
-        accuracy.AcceptOnlyFromAmong("mean5", "last", "best");
+        accuracy.AcceptOnlyFromAmong("last", "mean5", "best");
         var command = new Command("report", "Write the comparison report of a sweep folder: report.md, report.html (self-contained) and results.csv.")
         {
             directory, accuracy,
@@ -29,13 +30,13 @@ internal static class ReportCommand
         return command;
     }
 
-    /// <summary>The accuracy choice from its command-line spelling (mean5, last, best).</summary>
+    /// <summary>The accuracy choice from its command-line spelling (last, mean5, best).</summary>
     internal static AccuracyMetric ParseAccuracy(string value) => value switch
     {
         "mean5" => AccuracyMetric.MeanLast5,
         "last" => AccuracyMetric.Last,
         "best" => AccuracyMetric.Best,
-        _ => throw new FormatException($"--accuracy: expected mean5, last or best, found '{value}'"),
+        _ => throw new FormatException($"--accuracy: expected last, mean5 or best, found '{value}'"),
     };
 
     /// <summary>Writes the report; returns the exit code.</summary>

@@ -137,15 +137,28 @@ internal static class RunCommand
     /// <summary>The sweep file at <paramref name="path"/>, or null after writing its error (file, line, field).</summary>
     internal static async Task<SweepDefinition?> LoadSweepAsync(string path, TextWriter error)
     {
+        SweepDefinition definition;
         try
         {
-            return SweepFile.Load(path);
+            definition = SweepFile.Load(path);
         }
         catch (SweepFileException ex)
         {
             await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
             return null;
         }
+
+        if (definition.Teachers.Count > 0)
+        {
+            // Read and checked, but planning does not use them yet: refusing is better than training a teacher the user
+            // asked to replace.
+            await error.WriteLineAsync(
+                $"error: {path}: teachers: pretrained teachers are not used by sweeps yet (the FP teacher would be trained "
+                + "anyway); remove the key to train it").ConfigureAwait(false);
+            return null;
+        }
+
+        return definition;
     }
 
     /// <summary>The exit code of a finished sweep: 0 completed, <see cref="Cancelled"/>, else <see cref="SomeFailed"/>.</summary>

@@ -20,6 +20,7 @@ internal static class SweepsCommand
         root.Subcommands.Add(WorkerCommand.Create());
         root.Subcommands.Add(Slurm.SlurmCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(TeachersCommand.Create());
         root.Subcommands.Add(VersionCommand.Create());
         return root;
     }

@@ -117,7 +117,8 @@ internal static class TrainCommand
             output.WriteLine($"model:   {Path.GetFullPath(Path.Combine(options.OutputDirectory, Trainer.ModelFileName))}");
             return 0;
         }
-        catch (Exception ex) when (ex is TrainingFailedException or DatasetException or ArgumentException or IOException or TorchException)
+        catch (Exception ex) when (ex is TrainingFailedException or DatasetException or ArgumentException or IOException or TorchException
+            or InvalidOperationException)
         {
             error.WriteLine($"error: {ex.Message}");
             return Failed;

@@ -29,25 +29,32 @@ internal static class ReportText
     public static string AccuracyName(AccuracyMetric metric) => metric switch
     {
         AccuracyMetric.Best => "the best test top-1 over the epochs (best_top1)",
-        AccuracyMetric.Last => "the test top-1 after the last epoch (last_top1)",
-        _ => "the mean test top-1 of the last 5 epochs (mean_last5_top1; of all epochs when fewer)",
+        AccuracyMetric.MeanLast5 => "the mean test top-1 of the last 5 epochs (mean_last5_top1; of all epochs when fewer)",
+        _ => "the test top-1 after the last epoch (last_top1), that is of the final model",
     };
 
     /// <summary>The command-line spelling of the accuracy choice.</summary>
     public static string AccuracyOption(AccuracyMetric metric) => metric switch
     {
         AccuracyMetric.Best => "best",
-        AccuracyMetric.Last => "last",
-        _ => "mean5",
+        AccuracyMetric.MeanLast5 => "mean5",
+        _ => "last",
     };
 
     public static string AccuracyExplanation(AccuracyMetric metric) =>
         $"Each cell is the mean {PlusMinus} sample standard deviation over the seeds whose trial completed, in % "
         + "(n = seeds counted; \"n=2 of 3\" when a seed's trial did not complete: its partial results are not counted). "
-        + (metric == AccuracyMetric.Best
-            ? "Warning: best-epoch accuracy picks the epoch on the test set, which flatters every method; "
-              + "mean5 (the default) or last are the honest choices."
-            : "Other choices: --accuracy last|best. The best epoch is not the default: picking it on the test set flatters every method.");
+        + metric switch
+        {
+            AccuracyMetric.Best => "Warning: best-epoch accuracy picks the epoch on the test set, which flatters every method; "
+                + "last (the default) or mean5 are the honest choices.",
+            AccuracyMetric.MeanLast5 => "Warning: on short runs the mean of the last 5 epochs includes undertrained early epochs "
+                + "(most of all the teacher's, which trains from scratch) and understates them; last (the default) is the final model's accuracy.",
+            _ => "The same definition for every row, the FP teacher's included: the recipes anneal the learning rate to 0, so "
+                + "the last epoch is the trained model. It replaces the mean of the last 5 epochs as the default, which on "
+                + "short runs averaged in undertrained early epochs and put quantized students above their own teacher. "
+                + "Other choices: --accuracy mean5|best (best picks the epoch on the test set, which flatters every method).",
+        };
 
     /// <summary>"81.23 ± 0.41", "81.23" for one seed, the dash for none.</summary>
     public static string CellValue(CellSummary cell) =>

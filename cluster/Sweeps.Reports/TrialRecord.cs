@@ -74,7 +74,7 @@ internal sealed record TrialRecord
     public double? Accuracy(AccuracyMetric metric) => metric switch
     {
         AccuracyMetric.Best => BestTop1,
-        AccuracyMetric.Last => LastTop1,
-        _ => MeanLast5Top1,
+        AccuracyMetric.MeanLast5 => MeanLast5Top1,
+        _ => LastTop1,
     };
 }

@@ -57,10 +57,10 @@ public sealed class SweepFileTests
     public void Parse_UnknownMethod_NamesFileLineFieldAndKnownMethods()
     {
         var ex = Fails(Quick.Replace("methods: [fp, qat]", "methods: [fp,\n  nope]", StringComparison.Ordinal));
-        Assert.Equal(("s.yaml", 5, "methods"), (ex.File, ex.Line, ex.Field));
+        Assert.Equal(("s.yaml", 5, 3, "methods"), (ex.File, ex.Line, ex.Column, ex.Field));
         Assert.Contains("unknown method 'nope'", ex.Message, StringComparison.Ordinal);
         Assert.Contains("fp, qat", ex.Message, StringComparison.Ordinal);
-        Assert.StartsWith("s.yaml:5: methods: ", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith("s.yaml:5:3: methods: ", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -150,7 +150,7 @@ public sealed class SweepFileTests
     {
         var ex = Fails(Quick + "\nlearning_rate: 0.1\n");
         Assert.Equal((13, "learning_rate"), (ex.Line, ex.Field));
-        Assert.Contains("unknown key; valid keys: name, dataset, data_dir, image_size, skip_bad_images, models, methods, bits, seeds, epochs, limit, test_limit, quantizer, devices, trials_per_device", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("unknown key; valid keys: name, dataset, data_dir, image_size, skip_bad_images, models, methods, bits, seeds, epochs, limit, test_limit, quantizer, devices, trials_per_device, teachers", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -179,10 +179,107 @@ public sealed class SweepFileTests
     }
 
     [Fact]
-    public void Parse_NotYaml_NamesTheFile()
+    public void Parse_UnclosedListFollowedByMoreKeys_PointsAtTheBracketAndSaysWhatWasExpected()
+    {
+        // YamlDotNet's own scanner fails on this one with an InvalidOperationException that has no position.
+        var ex = Fails(Quick.Replace("models: [resnet20]", "models: [resnet20", StringComparison.Ordinal));
+        Assert.Equal(("s.yaml", 3, 9, null), (ex.File, ex.Line, ex.Column, ex.Field));
+        Assert.Equal(
+            "s.yaml:3:9: not valid YAML: the list '[' opened at line 3, column 9 is not closed: expected ',' and more items, or ']' to close it",
+            ex.Message);
+    }
+
+    [Fact]
+    public void Parse_UnclosedListAtTheEnd_PointsAtTheBracket()
     {
         var ex = Fails("name: [unclosed\n");
-        Assert.Equal("s.yaml", ex.File);
+        Assert.Equal(("s.yaml", 1, 7), (ex.File, ex.Line, ex.Column));
+        Assert.StartsWith("s.yaml:1:7: not valid YAML: the list '[' opened at line 1, column 7 is not closed", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("models: [resnet20}", 3, 18, "not valid YAML: found '}', but the list '[' opened at line 3, column 9 is not closed: expected ',' or ']'")]
+    [InlineData("models: {resnet20", 3, 9, "not valid YAML: the mapping '{' opened at line 3, column 9 is not closed: expected ',' and more items, or '}' to close it")]
+    [InlineData("models: [resnet20]]", 3, 19, "not valid YAML: found ']' without a matching '['")]
+    [InlineData("models:\n  - resnet20\n bits: [W4A4]", 5, 2, "not valid YAML: while parsing a block mapping, did not find expected key")]
+    [InlineData("name: again", 13, 1, "not valid YAML: duplicate key name")]
+    public void Parse_SyntaxError_FileLineColumnAndWhatWasExpected(string replacement, int line, int column, string problem)
+    {
+        var text = replacement == "name: again" ? Quick + "\nname: again\n" : Quick.Replace("models: [resnet20]", replacement, StringComparison.Ordinal);
+        var ex = Fails(text);
+        Assert.Equal($"s.yaml:{line}:{column}: {problem}", ex.Message);
+        Assert.Null(ex.Field);
+    }
+
+    [Theory]
+    [InlineData("limit: 12000", "limit: 99999999999", "limit", 8, 8, "'99999999999' is too large: at most 2147483647")]
+    [InlineData("test_limit: 2000", "test_limit: 123456789012345678901234567890", "test_limit", 9, 13, "'123456789012345678901234567890' is too large: at most 2147483647")]
+    [InlineData("limit: 12000", "limit: -5", "limit", 8, 8, "'-5' is too small: expected a whole number, at least 1")]
+    [InlineData("limit: 12000", "limit: 0", "limit", 8, 8, "'0' is too small: expected a whole number, at least 1")]
+    [InlineData("limit: 12000", "limit: 1.5", "limit", 8, 8, "'1.5' is not a whole number (expected a whole number, at least 1)")]
+    [InlineData("limit: 12000", "limit: lots", "limit", 8, 8, "'lots' is not a whole number (expected a whole number, at least 1)")]
+    [InlineData("limit: 12000", "limit: [1, 2]", "limit", 8, 8, "expected a whole number, found a list")]
+    [InlineData("limit: 12000", "limit: {a: 1}", "limit", 8, 8, "expected a whole number, found a mapping")]
+    [InlineData("limit: 12000", "limit:", "limit", 8, 7, "expected a whole number, found nothing")]
+    [InlineData("trials_per_device: 2", "trials_per_device: 0", "trials_per_device", 12, 20, "'0' is too small: expected a whole number, at least 1")]
+    [InlineData("trials_per_device: 2", "trials_per_device: 4294967296", "trials_per_device", 12, 20, "'4294967296' is too large: at most 2147483647")]
+    [InlineData("epochs: {teacher: 2, student: 3}", "epochs: {teacher: 99999999999, student: 3}", "epochs.teacher", 7, 19, "'99999999999' is too large: at most 2147483647")]
+    [InlineData("epochs: {teacher: 2, student: 3}", "epochs: {teacher: 2, student: [3]}", "epochs.student", 7, 31, "expected a whole number, found a list")]
+    [InlineData("epochs: {teacher: 2, student: 3}", "epochs: 3000000000", "epochs", 7, 9, "'3000000000' is too large: at most 2147483647")]
+    [InlineData("epochs: {teacher: 2, student: 3}", "epochs: -1", "epochs", 7, 9, "'-1' is too small: expected a whole number, at least 1")]
+    [InlineData("seeds: [0]", "seeds: [0, 99999999999999999999]", "seeds", 6, 12, "'99999999999999999999' is too large: at most 9223372036854775807")]
+    [InlineData("seeds: [0]", "seeds: [-1]", "seeds", 6, 9, "'-1' is too small: expected a whole number, at least 0")]
+    [InlineData("seeds: [0]", "seeds: [0.5]", "seeds", 6, 9, "'0.5' is not a whole number (expected a whole number, at least 0)")]
+    public void Parse_BadNumber_SaysWhichBoundOrType(string good, string bad, string field, int line, int column, string problem)
+    {
+        var ex = Fails(Quick.Replace(good, bad, StringComparison.Ordinal));
+        Assert.Equal($"s.yaml:{line}:{column}: {field}: {problem}", ex.Message);
+        Assert.Equal((field, line, column), (ex.Field!, ex.Line, ex.Column));
+    }
+
+    [Fact]
+    public void Parse_LargestValues_AreAccepted()
+    {
+        var d = SweepFile.Parse(Quick.Replace("limit: 12000", "limit: 2147483647", StringComparison.Ordinal)
+            .Replace("seeds: [0]", "seeds: [9223372036854775807]", StringComparison.Ordinal), "s.yaml");
+        Assert.Equal(int.MaxValue, d.Limit);
+        Assert.Equal([long.MaxValue], d.Seeds);
+    }
+
+    [Fact]
+    public void Parse_Teachers_FullPathByModel()
+    {
+        using var dir = new TempFolder();
+        var checkpoint = dir.File("teacher.pt", "not read when the sweep file is parsed");
+        var d = SweepFile.Parse(Quick + $"\nteachers: {{resnet20: {checkpoint}}}\n", "s.yaml");
+        Assert.Equal(checkpoint, Assert.Single(d.Teachers, t => t.Key == "resnet20").Value);
+        Assert.Empty(SweepFile.Parse(Quick, "s.yaml").Teachers);
+    }
+
+    [Fact]
+    public void Parse_TeachersRelativePath_ResolvedAgainstTheCurrentDirectory()
+    {
+        using var dir = new TempFolder();
+        dir.File("t.pt", "x");
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, Path.Combine(dir.Path, "t.pt"));
+        var d = SweepFile.Parse(Quick + $"\nteachers:\n  resnet20: {relative}\n", "s.yaml");
+        Assert.Equal(Path.Combine(dir.Path, "t.pt"), d.Teachers["resnet20"]);
+    }
+
+    [Theory]
+    [InlineData("teachers: {vgg8: FILE}", "teachers", 13, 12, "'vgg8' is not a model of this sweep; models: lists resnet20")]
+    [InlineData("teachers: {resnet20: MISSING}", "teachers.resnet20", 13, 22, "the checkpoint 'MISSING' does not exist (MISSING)")]
+    [InlineData("teachers: {resnet20: DIR}", "teachers.resnet20", 13, 22, "'DIR' is a folder; expected a state-dict file such as model.pt (DIR)")]
+    [InlineData("teachers: {resnet20: [FILE]}", "teachers.resnet20", 13, 22, "expected the path of a state-dict file (torch.save of model.state_dict()), found a list")]
+    [InlineData("teachers: FILE", "teachers", 13, 11, "expected a mapping of model to checkpoint file, e.g. {resnet20: path/to/model.pt}, found 'FILE'")]
+    public void Parse_BadTeachers_NamesTheFieldAndWhatWasExpected(string line, string field, int lineNumber, int column, string problem)
+    {
+        using var dir = new TempFolder();
+        var file = dir.File("t.pt", "x");
+        var missing = Path.Combine(dir.Path, "missing.pt");
+        string Fill(string text) => text.Replace("MISSING", missing, StringComparison.Ordinal).Replace("FILE", file, StringComparison.Ordinal).Replace("DIR", dir.Path, StringComparison.Ordinal);
+        var ex = Fails(Quick + "\n" + Fill(line) + "\n");
+        Assert.Equal($"s.yaml:{lineNumber}:{column}: {field}: {Fill(problem)}", ex.Message);
     }
 
     [Fact]
@@ -228,6 +325,21 @@ public sealed class SweepFileTests
         Assert.Equal(20000, d.Limit);
         Assert.Null(d.TestLimit);
         Assert.Equal("ewgs", d.Quantizer);
+    }
+
+    /// <summary>A temporary folder, deleted on dispose.</summary>
+    private sealed class TempFolder : IDisposable
+    {
+        public string Path { get; } = Directory.CreateTempSubdirectory("sweeps-file-").FullName;
+
+        public string File(string name, string content)
+        {
+            var path = System.IO.Path.Combine(Path, name);
+            System.IO.File.WriteAllText(path, content);
+            return path;
+        }
+
+        public void Dispose() => Directory.Delete(Path, recursive: true);
     }
 
     internal static string RepoRoot()

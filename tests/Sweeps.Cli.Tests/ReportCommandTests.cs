@@ -29,8 +29,9 @@ public sealed class ReportCommandTests : IDisposable
     private static (int Code, string Out, string Err) Invoke(params string[] args) => ConsoleCapture.Invoke(args);
 
     [Theory]
-    [InlineData(null, "81.00")]
+    [InlineData(null, "80.00")] // the default: last
     [InlineData("last", "80.00")]
+    [InlineData("mean5", "81.00")]
     [InlineData("best", "82.00")]
     public void Report_SweepFolder_WritesTheThreeFilesWithTheChosenAccuracy(string? accuracy, string qatCell)
     {

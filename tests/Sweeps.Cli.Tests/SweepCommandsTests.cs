@@ -15,7 +15,43 @@ public sealed class SweepCommandsTests : IDisposable
         var error = new StringWriter();
         var code = await RunCommand.RunAsync(file, null, new StringWriter(), error);
         Assert.Equal(RunCommand.BadInput, code);
-        Assert.StartsWith($"error: {file}:4: methods: unknown method 'magic'", error.ToString(), StringComparison.Ordinal);
+        Assert.StartsWith($"error: {file}:4:15: methods: unknown method 'magic'", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_UnclosedList_ExitsOneWithFileLineColumnAndWhatWasExpected()
+    {
+        var file = Path.Combine(_dir, "unclosed.yaml");
+        File.WriteAllText(file, "name: bad\ndataset: synthetic\nmodels: [resnet20\nmethods: [fp]\nepochs: 1\n");
+        var error = new StringWriter();
+        Assert.Equal(RunCommand.BadInput, await RunCommand.RunAsync(file, Path.Combine(_dir, "out"), new StringWriter(), error));
+        Assert.Equal(
+            $"error: {file}:3:9: not valid YAML: the list '[' opened at line 3, column 9 is not closed: expected ',' and more items, or ']' to close it\n",
+            error.ToString().Replace("\r", "", StringComparison.Ordinal));
+        Assert.False(Directory.Exists(Path.Combine(_dir, "out")));
+    }
+
+    [Fact]
+    public async Task Run_LimitTooLarge_SaysTooLarge()
+    {
+        var file = Path.Combine(_dir, "limit.yaml");
+        File.WriteAllText(file, "name: bad\ndataset: synthetic\nmodels: [resnet20]\nmethods: [fp]\nepochs: 1\nlimit: 99999999999\n");
+        var error = new StringWriter();
+        Assert.Equal(RunCommand.BadInput, await RunCommand.RunAsync(file, null, new StringWriter(), error));
+        Assert.StartsWith($"error: {file}:6:8: limit: '99999999999' is too large: at most 2147483647", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_SweepNamingTeachers_RefusedBeforeAnythingRuns()
+    {
+        var checkpoint = Path.Combine(_dir, "teacher.pt");
+        File.WriteAllText(checkpoint, "x");
+        var file = Path.Combine(_dir, "teachers.yaml");
+        File.WriteAllText(file, $"name: t\ndataset: synthetic\nmodels: [resnet20]\nmethods: [fp, qat]\nbits: [W4A4]\nepochs: 1\nteachers: {{resnet20: {checkpoint}}}\n");
+        var error = new StringWriter();
+        Assert.Equal(RunCommand.BadInput, await RunCommand.RunAsync(file, Path.Combine(_dir, "out"), new StringWriter(), error));
+        Assert.StartsWith($"error: {file}: teachers: pretrained teachers are not used by sweeps yet", error.ToString(), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "out")));
     }
 
     [Fact]

@@ -66,6 +66,27 @@ public sealed partial class ReportGeneratorTests : IDisposable
         Assert.Contains($"Accuracy shown: {AccuracyWords(metric)}", markdown, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Write_DefaultOptions_ShowsTheLastEpochForEveryRowAndSaysWhy()
+    {
+        var files = ReportGenerator.Write(_sweep.Directory);
+        var markdown = File.ReadAllText(files.Markdown);
+        var expected = new Expected(_sweep.ResultsJson);
+        var table = MarkdownTable(markdown, "## resnet20 on fashion-mnist", "### Test top-1");
+        Assert.Equal($"*{expected.Cell("resnet20", "fp", 32, "last")} ({expected.Seeds("resnet20", "fp", 32, "last")})*", table[RowLabels["fp"]].Values.First());
+        Assert.NotEqual(expected.Cell("resnet20", "fp", 32, "last"), expected.Cell("resnet20", "fp", 32, "mean5"));
+        foreach (var method in ResnetMethods)
+        {
+            Assert.StartsWith(expected.Cell("resnet20", method, 4, "last"), table[RowLabels[method]]["W4A4"].TrimStart('*'), StringComparison.Ordinal);
+        }
+
+        Assert.Contains("### Test top-1 (%, last)", markdown, StringComparison.Ordinal);
+        Assert.Contains("**Accuracy shown: the test top-1 after the last epoch (last_top1), that is of the final model.** ", markdown, StringComparison.Ordinal);
+        Assert.Contains("The same definition for every row, the FP teacher's included", markdown, StringComparison.Ordinal);
+        Assert.Contains("It replaces the mean of the last 5 epochs as the default", markdown, StringComparison.Ordinal);
+        Assert.Contains("It replaces the mean of the last 5 epochs as the default", File.ReadAllText(files.Html), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("mean5")]
     [InlineData("best")]
@@ -104,7 +125,8 @@ public sealed partial class ReportGeneratorTests : IDisposable
     [Fact]
     public void Write_Fixture_PairedTestAgainstQatMatchesHandCalculation()
     {
-        var files = ReportGenerator.Write(_sweep.Directory, ReportOptions.Default);
+        // The fixture's differences are constructed on the mean of the last 5 epochs.
+        var files = ReportGenerator.Write(_sweep.Directory, new ReportOptions { Accuracy = AccuracyMetric.MeanLast5 });
         var html = Html(files.Html);
         var markdown = File.ReadAllText(files.Markdown);
         var expected = new Expected(_sweep.ResultsJson);
@@ -221,7 +243,7 @@ public sealed partial class ReportGeneratorTests : IDisposable
         {
             for (var i = 0; i < 2; i++)
             {
-                var values = expected.Values("resnet20", method, i == 0 ? 2 : 4, "mean5").Select(v => v.Value * 100).ToList();
+                var values = expected.Values("resnet20", method, i == 0 ? 2 : 4, "last").Select(v => v.Value * 100).ToList();
                 var point = points.Single(p => (string?)p.Attribute("data-series") == method && (string?)p.Attribute("data-label") == columns[i]);
                 var (cx, cy) = Position(plot, i + 0.5, Expected.Mean(values));
                 Assert.Equal(cx, D(point, "cx"), 0.006);
@@ -238,7 +260,7 @@ public sealed partial class ReportGeneratorTests : IDisposable
             }
         }
 
-        var fp = expected.Values("resnet20", "fp", 32, "mean5").Select(v => v.Value * 100).ToList();
+        var fp = expected.Values("resnet20", "fp", 32, "last").Select(v => v.Value * 100).ToList();
         var reference = plot.Elements(S + "g").Single(g => (string?)g.Attribute("class") == "reference").Element(S + "line")!;
         Assert.Equal(Position(plot, 0, Expected.Mean(fp)).Y, D(reference, "y1"), 0.006);
     }
@@ -254,7 +276,7 @@ public sealed partial class ReportGeneratorTests : IDisposable
         Assert.Equal("log", (string?)plot.Attribute("data-x-scale"));
         var sqakd = plot.Elements(S + "circle").Single(p => (string?)p.Attribute("data-series") == "sqakd" && (string?)p.Attribute("data-label") == "W2A2");
         var kilobytes = (270000.0 * 2 + 3000 * 8) / 8000;
-        var accuracy = Expected.Mean(expected.Values("resnet20", "sqakd", 2, "mean5").Select(v => v.Value * 100));
+        var accuracy = Expected.Mean(expected.Values("resnet20", "sqakd", 2, "last").Select(v => v.Value * 100));
         var (cx, cy) = Position(plot, kilobytes, accuracy);
         Assert.Equal(cx, D(sqakd, "cx"), 0.006);
         Assert.Equal(cy, D(sqakd, "cy"), 0.006);

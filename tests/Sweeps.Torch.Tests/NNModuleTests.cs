@@ -199,7 +199,9 @@ public sealed class NNModuleTests
         state["weight"] = Tensor.Zeros([2, 3]);
         state.Remove("bias");
         state["extra.thing"] = Tensor.Zeros([1]);
-        var ex = Assert.Throws<ArgumentException>(() => linear.LoadStateDict(state));
+        var ex = Assert.Throws<StateDictMismatchException>(() => linear.LoadStateDict(state));
+        Assert.Equal(["bias"], ex.MissingKeys);
+        Assert.Equal(["extra.thing"], ex.UnexpectedKeys);
         Assert.Contains("Missing key(s) in state_dict: \"bias\"", ex.Message, StringComparison.Ordinal);
         Assert.Contains("Unexpected key(s) in state_dict: \"extra.thing\"", ex.Message, StringComparison.Ordinal);
         Assert.Equal(original, linear.Weight.ToArray<float>());
@@ -212,8 +214,47 @@ public sealed class NNModuleTests
         using var scope = DisposeScope.Enter();
         var state = Copy(linear.StateDict());
         state["weight"] = Tensor.Zeros([10, 15]);
-        var ex = Assert.Throws<ArgumentException>(() => linear.LoadStateDict(state, strict: false));
+        var ex = Assert.Throws<StateDictMismatchException>(() => linear.LoadStateDict(state, strict: false));
         Assert.Contains("size mismatch for weight: expected shape [10, 16], got [10, 15]", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LoadStateDict_ManyMismatches_MessageCountsThemAndNamesTheFirstFive()
+    {
+        // 8 linears: 16 entries, all renamed in the state dict (16 missing, 16 unexpected), and 7 shape mismatches.
+        using var net = new Sequential(Enumerable.Range(0, 8).Select(_ => (Module)new Linear(2, 2)).ToArray());
+        using var scope = DisposeScope.Enter();
+        var state = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var (key, value) in net.StateDict())
+        {
+            state["model." + key] = value;
+        }
+
+        var wide = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        for (var i = 0; i < 7; i++)
+        {
+            wide[$"{i}.weight"] = Tensor.Zeros([2, 3]);
+        }
+
+        var renamed = Assert.Throws<StateDictMismatchException>(() => net.LoadStateDict(state));
+        Assert.Equal(16, renamed.MissingKeys.Count);
+        Assert.Equal(renamed.MissingKeys.Select(k => "model." + k), renamed.UnexpectedKeys);
+        Assert.Equal(
+            "Error(s) in loading state_dict for Sequential:\n"
+            + "  Missing key(s) in state_dict: \"0.weight\", \"0.bias\", \"1.weight\", \"1.bias\", \"2.weight\" and 11 more (16 in all).\n"
+            + "  Unexpected key(s) in state_dict: \"model.0.weight\", \"model.0.bias\", \"model.1.weight\", \"model.1.bias\", \"model.2.weight\" and 11 more (16 in all).",
+            renamed.Message);
+
+        var shapes = Assert.Throws<StateDictMismatchException>(() => net.LoadStateDict(wide, strict: false));
+        Assert.Empty(shapes.MissingKeys);
+        Assert.Equal(7, shapes.ShapeMismatches.Count);
+        Assert.Equal("3.weight", shapes.ShapeMismatches[3].Key);
+        Assert.Equal([2L, 2L], shapes.ShapeMismatches[3].Expected);
+        Assert.Equal([2L, 3L], shapes.ShapeMismatches[3].Actual);
+        var lines = shapes.Message.Split('\n');
+        Assert.Equal(7, lines.Length);
+        Assert.Equal("  size mismatch for 4.weight: expected shape [2, 2], got [2, 3].", lines[5]);
+        Assert.Equal("  ... and 2 more size mismatch(es) (7 in all).", lines[6]);
     }
 
     [Fact]

@@ -402,7 +402,7 @@ public sealed class MethodComponentTests
             Assert.Equal(saved["ema." + key], NNTestData.Values(value));
         }
 
-        Assert.Throws<ArgumentException>(() => restored.LoadStateDict(new Dictionary<string, Tensor>()));
+        Assert.Throws<StateDictMismatchException>(() => restored.LoadStateDict(new Dictionary<string, Tensor>()));
     }
 
     [Fact]

@@ -42,7 +42,7 @@ public sealed class QuantLayerTests
             "2.weight_quantizer.step", "2.weight_quantizer.initialized", "2.input_quantizer.step", "2.input_quantizer.initialized"], result.MissingKeys);
         Assert.Equal(Values(((Conv2d)teacher.Children().First()).Weight), Values(((Conv2d)student.Children().First()).Weight));
         using var other = new Sequential(new Linear(8, 3));
-        Assert.Throws<ArgumentException>(() => student.LoadTeacherState(other.StateDict()));
+        Assert.Throws<StateDictMismatchException>(() => student.LoadTeacherState(other.StateDict()));
     }
 
     [Fact]

@@ -52,6 +52,12 @@ public sealed record SweepDefinition
     /// <summary>Trials run at the same time on each device (default 1).</summary>
     public int TrialsPerDevice { get; init; } = 1;
 
+    /// <summary>Pretrained FP teachers: model name to the full path of its checkpoint (a <c>torch.save</c>d state dict
+    /// with PyTorch names), from the sweep file's <c>teachers:</c>; empty when the file has none. Every model is one of
+    /// <see cref="Models"/> and every file existed when the sweep file was read. Not used by planning yet:
+    /// <c>sweeps run</c> refuses a sweep that names teachers (see docs/training.md, "Teacher cache").</summary>
+    public IReadOnlyDictionary<string, string> Teachers { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>Sleeping trials added to the plan (the hidden <c>_sleep_trials</c> key; tests only).</summary>
     public int SleepTrials { get; init; }
 

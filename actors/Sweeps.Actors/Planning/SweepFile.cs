@@ -13,16 +13,18 @@ namespace Sweeps.Actors.Planning;
 /// Reads and validates sweep files (YAML). Keys:
 /// <c>name</c>, <c>dataset</c>, <c>data_dir</c>, <c>models</c>, <c>methods</c>, <c>bits</c>, <c>seeds</c>,
 /// <c>epochs</c> (<c>{teacher: N, student: M}</c> or one number for both), <c>limit</c>, <c>test_limit</c>,
-/// <c>quantizer</c>, <c>devices</c>, <c>trials_per_device</c>, and for image folders (<c>dataset: imagefolder</c> or
-/// <c>tiny-imagenet</c>, which need <c>data_dir</c>) <c>image_size</c> and <c>skip_bad_images</c>. Methods, models and datasets are checked against
-/// their registries, so a newly registered method is accepted without changes here. Every error is a
-/// <see cref="SweepFileException"/> naming the file, the line and the field.
+/// <c>quantizer</c>, <c>devices</c>, <c>trials_per_device</c>, <c>teachers</c> (<c>{model: checkpoint.pt}</c>), and for
+/// image folders (<c>dataset: imagefolder</c> or <c>tiny-imagenet</c>, which need <c>data_dir</c>) <c>image_size</c> and
+/// <c>skip_bad_images</c>. Methods, models and datasets are checked against their registries, so a newly registered
+/// method is accepted without changes here. Every error is a <see cref="SweepFileException"/> naming the file, the line
+/// and column, the field and what was expected (a YAML syntax error: the file, line and column and what the YAML parser
+/// expected). Relative paths (<c>data_dir</c>, <c>teachers</c>) are resolved against the current directory.
 /// </summary>
 public static partial class SweepFile
 {
     /// <summary>The keys a sweep file may have, in documentation order.</summary>
     public static IReadOnlyList<string> Keys { get; } =
-        ["name", "dataset", "data_dir", "image_size", "skip_bad_images", "models", "methods", "bits", "seeds", "epochs", "limit", "test_limit", "quantizer", "devices", "trials_per_device"];
+        ["name", "dataset", "data_dir", "image_size", "skip_bad_images", "models", "methods", "bits", "seeds", "epochs", "limit", "test_limit", "quantizer", "devices", "trials_per_device", "teachers"];
 
     /// <summary>Hidden key for tests and benchmarks: <c>_sleep_trials: {count: N, ms: M}</c> adds N trials that only sleep.</summary>
     internal const string SleepTrialsKey = "_sleep_trials";
@@ -36,7 +38,7 @@ public static partial class SweepFile
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path))
         {
-            throw new SweepFileException(path, 0, "(file)", $"not found ({Path.GetFullPath(path)})");
+            throw new SweepFileException(path, 0, 0, null, $"not found ({Path.GetFullPath(path)})");
         }
 
         return Parse(File.ReadAllText(path), path);
@@ -48,22 +50,13 @@ public static partial class SweepFile
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(fileName);
-        var stream = new YamlStream();
-        try
+        var root = YamlSyntax.Load(text, fileName);
+        if (root is not YamlMappingNode mapping)
         {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException ex)
-        {
-            throw new SweepFileException(fileName, (int)ex.Start.Line, "(syntax)", $"not valid YAML: {ex.Message}");
+            throw new SweepFileException(fileName, 1, 1, null, "expected a mapping of keys (name:, dataset:, models:, ...)");
         }
 
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
-        {
-            throw new SweepFileException(fileName, 1, "(file)", "expected a mapping of keys (name:, dataset:, models:, ...)");
-        }
-
-        return new Reader(fileName, root).Read();
+        return new Reader(fileName, mapping).Read();
     }
 
     [GeneratedRegex("^[A-Za-z0-9._-]+$")]
@@ -153,6 +146,7 @@ public static partial class SweepFile
                 TestLimit = PositiveInt("test_limit"),
                 Quantizer = quantizer,
                 Devices = Devices(),
+                Teachers = Teachers(models),
                 TrialsPerDevice = PositiveInt("trials_per_device") ?? 1,
                 SleepTrials = sleep.Count,
                 SleepMilliseconds = sleep.Milliseconds,
@@ -208,17 +202,32 @@ public static partial class SweepFile
             return scalar.Value.Trim();
         }
 
-        private int? PositiveInt(string key)
+        private int? PositiveInt(string key) =>
+            _values.TryGetValue(key, out var node) ? (int)WholeNumber(node, key, 1, int.MaxValue) : null;
+
+        /// <summary>A whole number in [min, max]; the error says which of not-a-value, not-whole, too small, too large.</summary>
+        private long WholeNumber(YamlNode node, string field, long min, long max)
         {
-            var text = Scalar(key, required: false);
-            if (text is null)
+            if (node is not YamlScalarNode scalar || string.IsNullOrWhiteSpace(scalar.Value))
             {
-                return null;
+                throw Error(node, field, $"expected a whole number, found {Describe(node)}");
             }
 
-            return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 1
-                ? n
-                : throw Error(_values[key], key, $"'{text}' is not a whole number of at least 1");
+            var text = scalar.Value.Trim();
+            var range = max == int.MaxValue || max == long.MaxValue ? $"at least {min}" : $"{min}..{max}";
+            if (!System.Numerics.BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n))
+            {
+                throw Error(node, field, $"'{text}' is not a whole number (expected a whole number, {range})");
+            }
+
+            if (n < min)
+            {
+                throw Error(node, field, $"'{text}' is too small: expected a whole number, {range}");
+            }
+
+            return n <= max
+                ? (long)n
+                : throw Error(node, field, string.Create(CultureInfo.InvariantCulture, $"'{text}' is too large: at most {max}"));
         }
 
         private bool Boolean(string key) => Scalar(key, required: false) switch
@@ -227,6 +236,14 @@ public static partial class SweepFile
             "true" or "True" or "yes" => true,
             "false" or "False" or "no" => false,
             var text => throw Error(_values[key], key, $"'{text}' is not true or false"),
+        };
+
+        private static string Describe(YamlNode node) => node switch
+        {
+            YamlSequenceNode => "a list",
+            YamlMappingNode => "a mapping",
+            YamlScalarNode { Value: { } v } when !string.IsNullOrWhiteSpace(v) => $"'{v.Trim()}'",
+            _ => "nothing",
         };
 
         private List<(string Value, YamlNode Node)> Sequence(string key, bool required)
@@ -320,9 +337,7 @@ public static partial class SweepFile
             var seeds = new List<long>();
             foreach (var (value, node) in Sequence("seeds", required: true))
             {
-                seeds.Add(long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) && s >= 0
-                    ? s
-                    : throw Error(node, "seeds", $"'{value}' is not a whole number of at least 0"));
+                seeds.Add(WholeNumber(node, "seeds", 0, long.MaxValue));
             }
 
             return seeds.Count > 0 ? seeds : throw Error(_values["seeds"], "seeds", "the grid is empty: list at least one seed");
@@ -351,15 +366,12 @@ public static partial class SweepFile
             foreach (var (k, v) in map.Children)
             {
                 var key = (k as YamlScalarNode)?.Value;
-                var text = (v as YamlScalarNode)?.Value;
                 if (key is not ("teacher" or "student"))
                 {
                     throw Error(k, "epochs", $"unknown key '{key}'; valid keys: teacher, student");
                 }
 
-                var n = int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) && parsed >= 1
-                    ? parsed
-                    : throw Error(v, "epochs." + key, $"'{text}' is not a whole number of at least 1");
+                var n = (int)WholeNumber(v, "epochs." + key, 1, int.MaxValue);
                 if (key == "teacher")
                 {
                     teacher = n;
@@ -396,6 +408,52 @@ public static partial class SweepFile
             return devices.Count > 0 ? devices : throw Error(_values["devices"], "devices", "expected at least one device (or leave the key out for every local device)");
         }
 
+        /// <summary><c>teachers: {model: checkpoint.pt}</c>: each model must be one of <c>models:</c>, each file must exist.</summary>
+        private Dictionary<string, string> Teachers(List<string> models)
+        {
+            var teachers = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (!_values.TryGetValue("teachers", out var node))
+            {
+                return teachers;
+            }
+
+            if (node is not YamlMappingNode map)
+            {
+                throw Error(node, "teachers", $"expected a mapping of model to checkpoint file, e.g. {{{models.FirstOrDefault() ?? "resnet20"}: path/to/model.pt}}, found {Describe(node)}");
+            }
+
+            foreach (var (k, v) in map.Children)
+            {
+                var model = (k as YamlScalarNode)?.Value?.Trim() ?? string.Empty;
+                if (!models.Contains(model))
+                {
+                    throw Error(k, "teachers", models.Count == 0
+                        ? $"'{model}' is not a model of this sweep: models: lists none"
+                        : $"'{model}' is not a model of this sweep; models: lists {string.Join(", ", models)}");
+                }
+
+                if (v is not YamlScalarNode { Value: { } value } || string.IsNullOrWhiteSpace(value))
+                {
+                    throw Error(v, $"teachers.{model}", $"expected the path of a state-dict file (torch.save of model.state_dict()), found {Describe(v)}");
+                }
+
+                var path = Path.GetFullPath(value.Trim());
+                if (Directory.Exists(path))
+                {
+                    throw Error(v, $"teachers.{model}", $"'{value.Trim()}' is a folder; expected a state-dict file such as model.pt ({path})");
+                }
+
+                if (!File.Exists(path))
+                {
+                    throw Error(v, $"teachers.{model}", $"the checkpoint '{value.Trim()}' does not exist ({path})");
+                }
+
+                teachers[model] = path;
+            }
+
+            return teachers;
+        }
+
         private (int Count, int Milliseconds) SleepTrials()
         {
             if (!_values.TryGetValue(SleepTrialsKey, out var node))
@@ -416,6 +474,6 @@ public static partial class SweepFile
         }
 
         private SweepFileException Error(YamlNode node, string field, string problem) =>
-            new(file, (int)node.Start.Line, field, problem);
+            new(file, (int)node.Start.Line, (int)node.Start.Column, field, problem);
     }
 }

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Sweeps.Torch.Native;
 
 namespace Sweeps.Torch.NN;
@@ -190,8 +188,10 @@ public abstract class Module : IDisposable
     /// <param name="stateDict">Keys as produced by <see cref="StateDict"/>; not disposed.</param>
     /// <param name="strict">Whether missing and unexpected keys are errors (shape mismatches always are).</param>
     /// <returns>The keys this module expected but did not get, and the keys it did not expect.</returns>
-    /// <exception cref="ArgumentException">Keys are missing or unexpected (strict), or a shape differs; the message
-    /// lists every missing and unexpected key and every mismatch with the expected and the given shape.</exception>
+    /// <exception cref="StateDictMismatchException">Keys are missing or unexpected (strict), or a shape differs; it holds
+    /// every missing and unexpected key and every shape mismatch, and its message summarises them (the count and the
+    /// first few of each).</exception>
+    /// <exception cref="ArgumentException">An entry is null.</exception>
     public StateDictLoadResult LoadStateDict(IReadOnlyDictionary<string, Tensor> stateDict, bool strict = true)
     {
         ArgumentNullException.ThrowIfNull(stateDict);
@@ -200,7 +200,7 @@ public abstract class Module : IDisposable
         CollectState(string.Empty, entries);
         var expected = new HashSet<string>(StringComparer.Ordinal);
         var missing = new List<string>();
-        var mismatches = new List<string>();
+        var mismatches = new List<StateDictShapeMismatch>();
         var copies = new List<(Tensor Target, Tensor Source)>();
         foreach (var (key, target) in entries)
         {
@@ -220,9 +220,7 @@ public abstract class Module : IDisposable
             var got = source.Shape;
             if (!want.AsSpan().SequenceEqual(got))
             {
-                mismatches.Add(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"size mismatch for {key}: expected shape {FormatShape(want)}, got {FormatShape(got)}"));
+                mismatches.Add(new StateDictShapeMismatch(key, want, got));
                 continue;
             }
 
@@ -232,23 +230,9 @@ public abstract class Module : IDisposable
         var unexpected = stateDict.Keys.Where(k => !expected.Contains(k)).ToList();
         if (mismatches.Count > 0 || (strict && (missing.Count > 0 || unexpected.Count > 0)))
         {
-            var message = new StringBuilder().Append("Error(s) in loading state_dict for ").Append(GetType().Name).Append(':');
-            if (strict && missing.Count > 0)
-            {
-                message.Append("\n  Missing key(s) in state_dict: ").AppendJoin(", ", missing.Select(k => $"\"{k}\"")).Append('.');
-            }
-
-            if (strict && unexpected.Count > 0)
-            {
-                message.Append("\n  Unexpected key(s) in state_dict: ").AppendJoin(", ", unexpected.Select(k => $"\"{k}\"")).Append('.');
-            }
-
-            foreach (var m in mismatches)
-            {
-                message.Append("\n  ").Append(m).Append('.');
-            }
-
-            throw new ArgumentException(message.ToString(), nameof(stateDict));
+            throw strict
+                ? new StateDictMismatchException(GetType().Name, missing, unexpected, mismatches)
+                : new StateDictMismatchException(GetType().Name, [], [], mismatches);
         }
 
         using (new NoGradScope())
@@ -351,8 +335,6 @@ public abstract class Module : IDisposable
 
     /// <summary>Throws <see cref="ObjectDisposedException"/> once the module is disposed.</summary>
     protected void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
-
-    private static string FormatShape(long[] shape) => "[" + string.Join(", ", shape) + "]";
 
     private void CheckNewName(string name)
     {

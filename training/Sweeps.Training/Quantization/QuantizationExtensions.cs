@@ -51,8 +51,9 @@ public static class QuantizationExtensions
     /// quantizers (they keep their values and initialise from the first forward).
     /// </summary>
     /// <returns>The load result (its missing keys are the quantizers' entries).</returns>
-    /// <exception cref="ArgumentException">A teacher key is unknown to the student, a shape differs, or a
-    /// non-quantizer student entry is missing; nothing is loaded.</exception>
+    /// <exception cref="StateDictMismatchException">A teacher key is unknown to the student, a shape differs, or a
+    /// non-quantizer student entry is missing; it holds every such key and its message summarises them. Nothing is
+    /// loaded.</exception>
     public static StateDictLoadResult LoadTeacherState(this Module student, IReadOnlyDictionary<string, Tensor> teacherState)
     {
         ArgumentNullException.ThrowIfNull(student);
@@ -65,12 +66,13 @@ public static class QuantizationExtensions
             var missing = expected.Keys
                 .Where(k => !teacherState.ContainsKey(k) && !prefixes.Exists(p => k.StartsWith(p, StringComparison.Ordinal)))
                 .ToList();
-            if (unexpected.Count > 0 || missing.Count > 0)
+            var shapes = expected
+                .Where(e => teacherState.TryGetValue(e.Key, out var t) && t is not null && !e.Value.Shape.AsSpan().SequenceEqual(t.Shape))
+                .Select(e => new StateDictShapeMismatch(e.Key, e.Value.Shape, teacherState[e.Key].Shape))
+                .ToList();
+            if (unexpected.Count > 0 || missing.Count > 0 || shapes.Count > 0)
             {
-                throw new ArgumentException(
-                    "teacher state does not fit the student: unexpected [" + string.Join(", ", unexpected) +
-                    "], missing non-quantizer [" + string.Join(", ", missing) + "]",
-                    nameof(teacherState));
+                throw new StateDictMismatchException(student.GetType().Name, missing, unexpected, shapes);
             }
         }
         finally

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using Sweeps.Torch;
+using Sweeps.Torch.NN;
 using Sweeps.Torch.Optim;
 using Sweeps.Torch.Serialization;
 using Sweeps.Training.Data;
@@ -108,6 +109,8 @@ public sealed class Trainer
     /// <returns>The summary also written to <c>final.json</c>.</returns>
     /// <exception cref="TrainingFailedException">A loss term was NaN or infinite.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    /// <exception cref="CheckpointMismatchException">The teacher checkpoint does not fit the model (the message names the
+    /// file and summarises the missing and unexpected keys and the shape mismatches).</exception>
     /// <exception cref="InvalidOperationException">The teacher checkpoint is missing, or the directory's checkpoint
     /// belongs to another configuration.</exception>
     /// <exception cref="DatasetException">The dataset cannot be loaded.</exception>
@@ -474,20 +477,27 @@ public sealed class Trainer
         var state = StateDictFile.Load(o.TeacherCheckpoint);
         try
         {
+            // The full-precision teacher first (every key must fit), so that a file of another model is described
+            // against the model it was meant to be, not against the quantized student.
+            teacher?.LoadStateDict(state);
             if (requirements.StudentFromTeacher)
             {
                 student.LoadTeacherState(state);
             }
-
-            teacher?.LoadStateDict(state);
         }
-        catch (ArgumentException e)
+        catch (StateDictMismatchException ex)
         {
+            var classes = student.ClassCount;
             // A torchvision model saved with its 1000 ImageNet classes: its classifier must be replaced first.
-            throw new ArgumentException(
-                $"the teacher checkpoint '{o.TeacherCheckpoint}' does not fit {o.Model} with {student.InputChannels} input channels and {student.ClassCount} classes "
-                + $"(a torchvision state dict must come from a model built with num_classes={student.ClassCount} and fine-tuned on this data): {e.Message}",
-                e);
+            var head = ex.ShapeMismatches.FirstOrDefault(m => m.Expected.Count <= 2 && m.Expected[0] == classes && m.Actual.Count == m.Expected.Count && m.Actual[0] != classes);
+            var hint = head is null
+                ? null
+                : string.Create(CultureInfo.InvariantCulture, $"The classifier ({head.Key}) has {head.Actual[0]} outputs for {classes} classes: the checkpoint must come from a model built for {classes} classes (torchvision: num_classes={classes}) and trained on this data.");
+            throw new CheckpointMismatchException(
+                o.TeacherCheckpoint,
+                string.Create(CultureInfo.InvariantCulture, $"{o.Model} ({student.InputChannels} input channel{(student.InputChannels == 1 ? "" : "s")}, {classes} classes; dataset {o.Dataset})"),
+                ex,
+                hint);
         }
     }
 
