@@ -127,7 +127,8 @@ public sealed class SweepFileTests
 
     [Theory]
     [InlineData("dataset: imagefolder", "data_dir", "imagefolder needs data_dir: the folder holding train/ and val/")]
-    [InlineData("dataset: imagefolder\ndata_dir: /tmp\nimage_size: 0", "image_size", "'0' is not a whole number of at least 1")]
+    [InlineData("dataset: imagefolder\ndata_dir: /tmp\nimage_size: 0", "image_size", "'0' is too small: expected a whole number, 1..1024")]
+    [InlineData("dataset: imagefolder\ndata_dir: /tmp\nimage_size: 99999", "image_size", "'99999' is too large: at most 1024")]
     [InlineData("dataset: imagefolder\ndata_dir: /tmp\nskip_bad_images: maybe", "skip_bad_images", "'maybe' is not true or false")]
     [InlineData("dataset: fashion-mnist\nimage_size: 64", "image_size", "applies only to image-folder datasets (imagefolder, tiny-imagenet), not to fashion-mnist")]
     public void Parse_ImageFolderBadKeys_NameTheField(string replacement, string field, string message)

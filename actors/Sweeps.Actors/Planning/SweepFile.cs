@@ -96,7 +96,8 @@ public static partial class SweepFile
 
             var dataDir = Scalar("data_dir", required: false);
             CheckDataDirectory(dataset, dataDir);
-            var imageSize = PositiveInt("image_size");
+            // A side above 1024 pixels would hold gigabytes per batch of 256 (1024 x 1024 x 3 floats are 12 MB an image).
+            int? imageSize = _values.TryGetValue("image_size", out var sizeNode) ? (int)WholeNumber(sizeNode, "image_size", 1, 1024) : null;
             var skipBadImages = Boolean("skip_bad_images");
             if (!Datasets.ImageFolderNames.Contains(dataset))
             {
