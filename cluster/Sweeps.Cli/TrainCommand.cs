@@ -31,6 +31,7 @@ internal static class TrainCommand
         var epochs = new Option<int>("--epochs") { Description = "Epochs to train.", Required = true };
         var teacher = new Option<string?>("--teacher") { Description = "The FP teacher's model.pt (from a --method fp run); needed by quantized methods." };
         var limit = new Option<int?>("--limit") { Description = "Train on the first N training samples only (quick runs)." };
+        var testLimit = new Option<int?>("--test-limit") { Description = "Evaluate on the first N test samples only (quick runs)." };
         var seed = new Option<long>("--seed") { Description = "Trial seed (initialisation, data order, augmentation).", DefaultValueFactory = _ => 0 };
         var device = new Option<string>("--device") { Description = "cpu or cuda:N.", DefaultValueFactory = _ => "cpu" };
         var threads = new Option<int?>("--threads") { Description = "libtorch threads (default: all cores)." };
@@ -39,7 +40,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train one trial and write its metrics, final results and checkpoints.")
         {
-            method, model, dataset, dataDir, imageSize, skipBad, bits, quantizer, epochs, teacher, limit, seed, device, threads, noDelta, output,
+            method, model, dataset, dataDir, imageSize, skipBad, bits, quantizer, epochs, teacher, limit, testLimit, seed, device, threads, noDelta, output,
         };
         command.SetAction(r =>
         {
@@ -58,6 +59,7 @@ internal static class TrainCommand
                     Epochs = r.GetValue(epochs),
                     TeacherCheckpoint = r.GetValue(teacher),
                     TrainLimit = r.GetValue(limit),
+                    TestLimit = r.GetValue(testLimit),
                     Seed = r.GetValue(seed),
                     Device = Device.Parse(r.GetValue(device)!),
                     Threads = r.GetValue(threads),

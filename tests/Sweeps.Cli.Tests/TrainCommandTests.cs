@@ -17,12 +17,13 @@ public sealed class TrainCommandTests : IDisposable
     public void Train_FpOnSyntheticSubset_WritesResultsAndPrintsWhereTheyAre()
     {
         var output = Path.Combine(_dir, "fp");
-        var (code, stdout, stderr) = Invoke("train", "--method", "fp", "--dataset", "synthetic", "--limit", "64", "--epochs", "1", "--out", output);
+        var (code, stdout, stderr) = Invoke("train", "--method", "fp", "--dataset", "synthetic", "--limit", "64", "--test-limit", "48", "--epochs", "1", "--out", output);
         Assert.True(code == 0, stderr);
         Assert.Contains("epoch 1/1: train loss", stdout, StringComparison.Ordinal);
         Assert.Contains($"results: {Path.Combine(output, "final.json")}", stdout, StringComparison.Ordinal);
         using var final = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "final.json")));
         Assert.Equal("fp", final.RootElement.GetProperty("method").GetString());
+        Assert.Equal((64, 48), (final.RootElement.GetProperty("train_samples").GetInt32(), final.RootElement.GetProperty("test_samples").GetInt32()));
         Assert.Single(File.ReadAllLines(Path.Combine(output, "metrics.jsonl")));
         Assert.True(File.Exists(Path.Combine(output, "model.pt")));
     }
