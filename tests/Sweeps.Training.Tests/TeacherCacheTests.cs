@@ -238,6 +238,19 @@ public sealed class TeacherCacheTests(CacheTeacherRun run) : IClassFixture<Cache
     }
 
     [Fact]
+    public void Publish_OverABrokenEntryOfTheSameKey_ReplacesIt()
+    {
+        var cache = Cache;
+        var broken = Path.Combine(cache.Root, run.Spec.Key);
+        Directory.CreateDirectory(broken);
+        File.WriteAllText(Path.Combine(broken, TeacherCache.EntryFile), "{ torn");
+        var entry = cache.Publish(run.Spec, run.Directory, _source);
+        Assert.Null(entry.Problem);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(run.Directory, Trainer.ModelFileName)), File.ReadAllBytes(entry.ModelPath));
+        Assert.Equal([entry.Directory], Directory.GetDirectories(cache.Root));
+    }
+
+    [Fact]
     public void Find_EntryMovedUnderAnotherKey_IsNotServedForEitherSpec()
     {
         var cache = Cache;

@@ -74,7 +74,7 @@ public sealed class TeacherCache
     /// Publishes the teacher trained in <paramref name="trialDirectory"/> (a completed fp run: <c>model.pt</c>,
     /// <c>final.json</c> with status completed, <c>metrics.jsonl</c>) under <paramref name="spec"/>. When the cache
     /// already has a usable entry for the spec (published before, or by another process meanwhile), that entry is kept
-    /// and returned, and nothing is copied.
+    /// and returned, and nothing is copied; an unusable entry under the spec's key is replaced.
     /// </summary>
     /// <returns>The cache's entry of the spec.</returns>
     /// <exception cref="InvalidOperationException">The folder does not hold a completed fp run of this spec (the message
@@ -110,6 +110,11 @@ public sealed class TeacherCache
                 ["published_at"] = DateTimeOffset.UtcNow.ToString("O"),
             };
             TrainingJson.WriteAtomic(Path.Combine(temp, EntryFile), entry.ToJsonString(TrainingJson.Indented));
+            if (Directory.Exists(Path.Combine(Root, key)) && Find(spec) is null)
+            {
+                Remove(key); // an unusable entry (torn teacher.json, missing file) holds the key: this teacher replaces it
+            }
+
             try
             {
                 Directory.Move(temp, Path.Combine(Root, key));
