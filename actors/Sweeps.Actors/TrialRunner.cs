@@ -4,6 +4,7 @@ using Sweeps.Actors.Planning;
 using Sweeps.Torch;
 using Sweeps.Training.Data;
 using Sweeps.Training.Quantization;
+using Sweeps.Training.Teachers;
 using Sweeps.Training.Training;
 
 namespace Sweeps.Actors;
@@ -17,12 +18,33 @@ namespace Sweeps.Actors;
 /// have used. Stateless and thread-safe.
 /// </summary>
 /// <remarks>
+/// <para>FP teachers (method <c>fp</c>): a pretrained one (<see cref="TrialSpec.Pretrained"/>) is evaluated, not trained
+/// (<see cref="Trainer.EvaluateCheckpoint"/>). With a <see cref="Teachers"/> cache, a teacher whose
+/// <see cref="TeacherSpec"/> is cached is copied from the cache into the trial's folder instead of being trained (its
+/// epochs are reported from the cached <c>metrics.jsonl</c>, its result from the cached <c>final.json</c>), and a teacher
+/// that trains here is published to the cache when it completes. <see cref="TrialCompleted.Source"/> says which.</para>
+/// </remarks>
+/// <remarks>
 /// Training sets libtorch's process-wide thread count (the slot's) and global seed. With one slot per process every
 /// trial is exactly reproducible; with several slots in one process each trial is still seeded by its own generator
 /// (initialisation, data order, augmentation), but kernels that draw from libtorch's global generator are not.
 /// </remarks>
 public class TrialRunner
 {
+    /// <summary>A runner without a teacher cache.</summary>
+    public TrialRunner()
+    {
+    }
+
+    /// <summary>A runner that reuses and publishes FP teachers in <paramref name="teachers"/> (null: no cache).</summary>
+    public TrialRunner(TeacherCache? teachers)
+    {
+        Teachers = teachers;
+    }
+
+    /// <summary>The teacher cache, or null when teachers are always trained.</summary>
+    public TeacherCache? Teachers { get; }
+
     /// <summary>The sequence of <see cref="TrialStarted"/>.</summary>
     public const int StartSequence = 1;
 
@@ -62,7 +84,35 @@ public class TrialRunner
                 return new TrialCompleted(spec.Id, trial.Attempt, FinalSequence(spec), DateTimeOffset.UtcNow, null, null, null, null, null, null, null, null);
             }
 
-            var trainer = new Trainer(Options(trial, slot), new TrainingCallbacks
+            var options = Options(trial, slot);
+            if (spec.Pretrained is { } pretrained)
+            {
+                var evaluated = await Task.Factory.StartNew(
+                    () => new Trainer(options with { Epochs = 1 }).EvaluateCheckpoint(pretrained, cancellationToken), CancellationToken.None,
+                    TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+                return Completed(trial, evaluated, RecipeJson(trial.Directory)) with { Source = $"pretrained, from {pretrained}" };
+            }
+
+            var teacherSpec = Teachers is not null && spec.Method == SweepPlanner.TeacherMethod ? TeacherSpec.For(options) : null;
+            string? unusable = null;
+            if (teacherSpec is not null)
+            {
+                var restored = await Task.Factory.StartNew(
+                    () => Teachers!.Restore(teacherSpec, trial.Directory, reason => unusable = reason), CancellationToken.None,
+                    TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+                if (restored is not null)
+                {
+                    foreach (var e in restored.Epochs)
+                    {
+                        epoch?.Invoke(new TrialEpochCompleted(
+                            spec.Id, trial.Attempt, EpochSequence(e.Epoch), DateTimeOffset.UtcNow, e.Epoch, e.Epochs, e.TrainLoss, e.TestTop1, e.Seconds, e.SamplesPerSecond));
+                    }
+
+                    return Completed(trial, restored.Result, RecipeJson(trial.Directory)) with { Source = restored.Description };
+                }
+            }
+
+            var trainer = new Trainer(options, new TrainingCallbacks
             {
                 Step = step,
                 Epoch = epoch is null
@@ -72,9 +122,8 @@ public class TrialRunner
             });
             var result = await Task.Factory.StartNew(
                 () => trainer.Run(cancellationToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
-            return new TrialCompleted(
-                spec.Id, trial.Attempt, FinalSequence(spec), DateTimeOffset.UtcNow, result.BestTestTop1, result.BestEpoch, result.LastTestTop1,
-                result.MeanLast5TestTop1, result.ModelSizeBits, result.EwgsDelta, RecipeJson(trial.Directory), result.ResumedAfterEpoch);
+            var completed = Completed(trial, result, RecipeJson(trial.Directory));
+            return teacherSpec is null ? completed : completed with { Source = Publish(teacherSpec, trial, unusable) };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -85,6 +134,30 @@ public class TrialRunner
 #pragma warning restore CA1031
         {
             return new TrialFailed(spec.Id, trial.Attempt, FinalSequence(spec), DateTimeOffset.UtcNow, ex.Message);
+        }
+    }
+
+    private static TrialCompleted Completed(RunTrial trial, TrainingResult result, string? recipe) => new(
+        trial.Trial.Id, trial.Attempt, FinalSequence(trial.Trial), DateTimeOffset.UtcNow, result.BestTestTop1, result.BestEpoch, result.LastTestTop1,
+        result.MeanLast5TestTop1, result.ModelSizeBits, result.EwgsDelta, recipe, result.ResumedAfterEpoch);
+
+    /// <summary>Publishes the teacher just trained; the teacher's <see cref="TrialCompleted.Source"/>: null when it was
+    /// published as usual, else what happened (a cache that cannot be written never fails the trial).</summary>
+    private string? Publish(TeacherSpec spec, RunTrial trial, string? unusable)
+    {
+        try
+        {
+            Teachers!.Publish(spec, trial.Directory, new TeacherSource
+            {
+                Directory = Path.GetFullPath(trial.Directory), Sweep = trial.Sweep, Trial = trial.Trial.Id, Host = Environment.MachineName,
+            });
+            return unusable is null ? null : $"trained: {unusable}";
+        }
+#pragma warning disable CA1031 // the teacher trained and is usable by this sweep whatever the cache's trouble
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+#pragma warning restore CA1031
+        {
+            return $"trained; not cached: {ex.Message}";
         }
     }
 
@@ -101,7 +174,7 @@ public class TrialRunner
             Dataset = spec.Dataset,
             DataDirectory = trial.DataDirectory,
             Images = new ImageFolderOptions { ImageSize = trial.ImageSize, SkipBadImages = trial.SkipBadImages },
-            TrainLimit = trial.TrainLimit,
+            TrainLimit = spec.TrainLimit ?? trial.TrainLimit,
             TestLimit = trial.TestLimit,
             Bits = spec.IsFullPrecision ? BitWidths.FullPrecision : new BitWidths(spec.WeightBits, spec.ActivationBits),
             Quantizer = spec.Quantizer is null ? QuantizerKind.Ewgs : Enum.Parse<QuantizerKind>(spec.Quantizer, ignoreCase: true),

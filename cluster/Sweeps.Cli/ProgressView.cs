@@ -51,6 +51,16 @@ internal sealed class ProgressView : ISweepObserver
         }
     }
 
+    public void EventRecorded(Sweeps.Actors.Messages.TrialEvent e, EventOutcome outcome)
+    {
+        // A teacher reused from the cache or pretrained: said at once in plain mode (the live table has no room for it;
+        // the sweep's last lines say it in both modes).
+        if (!Live && outcome == EventOutcome.Recorded && e is Sweeps.Actors.Messages.TrialCompleted { Source: { } source })
+        {
+            Line($"teacher {e.TrialId}: {source}");
+        }
+    }
+
     public void EpochReported(TrialLabels trial, EpochReport epoch)
     {
         if (_rows.TryGetValue(trial.TrialId, out var row))

@@ -113,6 +113,12 @@ internal static class RunCommand
         await output.WriteLineAsync(
             $"sweep {definition.Name} {result.Status}: {counts[TrialStatus.Completed]} completed, {counts[TrialStatus.Failed]} failed, "
             + $"{counts[TrialStatus.Cancelled] + counts[TrialStatus.Pending]} not finished ({result.Started} started by this run)").ConfigureAwait(false);
+        foreach (var teacher in result.State.InOrder.Where(t => t.Result?.Source is not null))
+        {
+            // Teachers that were not trained by this sweep: reused from the teacher cache, or pretrained.
+            await output.WriteLineAsync($"  teacher {teacher.Spec.Id}: {teacher.Result!.Source}").ConfigureAwait(false);
+        }
+
         foreach (var failed in result.State.InOrder.Where(t => t.Status == TrialStatus.Failed))
         {
             await output.WriteLineAsync($"  failed: {failed.Spec.Id}: {failed.Error}").ConfigureAwait(false);
@@ -145,16 +151,6 @@ internal static class RunCommand
         catch (SweepFileException ex)
         {
             await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
-            return null;
-        }
-
-        if (definition.Teachers.Count > 0)
-        {
-            // Read and checked, but planning does not use them yet: refusing is better than training a teacher the user
-            // asked to replace.
-            await error.WriteLineAsync(
-                $"error: {path}: teachers: pretrained teachers are not used by sweeps yet (the FP teacher would be trained "
-                + "anyway); remove the key to train it").ConfigureAwait(false);
             return null;
         }
 

@@ -17,6 +17,10 @@ public static class ClusterWorkerHost
     /// <summary>How long a stopping worker waits for its trials to stop at their next step before it leaves anyway.</summary>
     public static readonly TimeSpan HandBackTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>The teacher cache's folder under the shared checkpoint folder (unless <c>SWEEPS_TEACHER_CACHE</c> names
+    /// another).</summary>
+    public const string TeacherCacheFolder = "teachers";
+
     /// <summary>
     /// Runs the worker until <paramref name="cancellationToken"/> is cancelled (SIGTERM, Ctrl-C): then its running
     /// trials stop at their next step without being reported, it leaves the cluster, and the coordinator requeues them
@@ -37,7 +41,10 @@ public static class ClusterWorkerHost
         var slots = DeviceSlot.For(devices, 1, Environment.ProcessorCount);
         // The worker's own metrics are its slots (busy/idle); trial series and counts are the coordinator's.
         ISweepObserver observer = metrics is null ? NullObserver.Instance : new MetricsObserver(metrics, () => Actors.State.SweepState.Create([]));
-        var worker = new WorkerContext(node, observer, SweepActorSettings.Cluster) { Log = line => log.WriteLine($"worker {node}: {line}") };
+        // FP teachers are reused from (and published to) the teacher cache every worker shares: $SWEEPS_TEACHER_CACHE,
+        // else teachers/ in the shared checkpoint folder.
+        var runner = new TrialRunner(Sweeps.Training.Teachers.TeacherCache.Open(null, Path.Combine(config.CheckpointDirectory, TeacherCacheFolder)));
+        var worker = new WorkerContext(node, observer, SweepActorSettings.Cluster, runner) { Log = line => log.WriteLine($"worker {node}: {line}") };
         while (true)
         {
             var system = ClusterNode.Start(config, ClusterNode.WorkerRole);

@@ -63,7 +63,10 @@ public static class EmbeddedSweepHost
             options, store, output, other => $"the output folder {output} holds the sweep '{other}', not '{def.Name}': use another --out",
             coordinatorOptions, plan, [observer, started], cancellationToken).ConfigureAwait(false);
         var slots = DeviceSlot.For(options.Devices, def.TrialsPerDevice, options.Cores);
-        var worker = new WorkerContext(Environment.MachineName, run.Observers, SweepActorSettings.Embedded);
+        // FP teachers are reused from (and published to) the teacher cache: the sweep file's teacher_cache, else
+        // $SWEEPS_TEACHER_CACHE, else the user's cache folder.
+        var runner = new TrialRunner(Sweeps.Training.Teachers.TeacherCache.Open(def.TeacherCache));
+        var worker = new WorkerContext(Environment.MachineName, run.Observers, SweepActorSettings.Embedded, runner);
         var system = ActorSystem.Create("sweeps", ConfigurationFactory.ParseString(ActorSystemConfig));
         string status;
         try

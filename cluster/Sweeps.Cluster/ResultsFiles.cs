@@ -61,7 +61,7 @@ public static class ResultsFiles
             new("best_top1", best), new("best_epoch", bestEpoch), new("last_top1", last), new("mean_last5_top1", mean5),
             new("model_size_bits", r?.ModelSizeBits), new("device", t.Device),
             new("started_at", t.StartedAt), new("finished_at", t.FinishedAt), new("duration_s", t.Attempts == 0 ? null : Math.Round(seconds, 3)),
-            new("error", t.Error), new("dir", "trials/" + s.Id), new("recipe", r?.Recipe is { } recipe ? new RawJson(recipe) : null),
+            new("error", t.Error), new("source", r?.Source), new("dir", "trials/" + s.Id), new("recipe", r?.Recipe is { } recipe ? new RawJson(recipe) : null),
         ];
     }
 

@@ -107,6 +107,10 @@ internal static class HtmlReport
         body.Add(E("p", group.Fp is { N: > 0 } fp
             ? $"FP teacher (32-bit): {ReportText.CellValue(fp)} ({ReportText.CellSeeds(fp)})."
             : "FP teacher: no completed FP trial" + (group.Fp is null ? " in this sweep." : $" ({ReportText.CellMissing(group.Fp)}).")));
+        foreach (var source in ReportText.TeacherSources(group.Fp))
+        {
+            body.Add(E("p", A("class", "teacher-source"), source));
+        }
 
         body.Add(E("h3", $"Test top-1 (%, {ReportText.AccuracyOption(context.Metric)})"));
         var table = E("table", A("class", "accuracy"), A("id", $"accuracy-{group.Key}"), HeaderRow(group));

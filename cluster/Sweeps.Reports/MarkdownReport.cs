@@ -107,6 +107,12 @@ internal static class MarkdownReport
         Line(group.Fp is { N: > 0 } fp
             ? $"FP teacher (32-bit): {ReportText.CellValue(fp)} ({ReportText.CellSeeds(fp)})."
             : "FP teacher: no completed FP trial" + (group.Fp is null ? " in this sweep." : $" ({ReportText.CellMissing(group.Fp)})."));
+        foreach (var source in ReportText.TeacherSources(group.Fp))
+        {
+            Line();
+            Line(source);
+        }
+
         Line();
         Line($"### Test top-1 (%, {ReportText.AccuracyOption(context.Metric)})");
         Line();

@@ -102,6 +102,10 @@ internal static class ReportText
     public static string Epochs(TrialRecord trial) =>
         $"{trial.Epochs?.ToString(Inv) ?? "0"}/{trial.EpochsPlanned?.ToString(Inv) ?? "?"}";
 
+    /// <summary>One sentence per FP teacher this sweep did not train: where it came from.</summary>
+    public static IEnumerable<string> TeacherSources(CellSummary? fp) =>
+        fp is null ? [] : fp.Trials.Where(t => t.Source is not null).Select(t => $"FP teacher of seed {t.Seed}: {t.Source}.");
+
     public static string OptionalPercent(double? fraction) => fraction is { } f ? Percent(f) : Dash;
 
     /// <summary>A duration in seconds as "12.3 s", "4 min 05 s" or "1 h 02 min".</summary>

@@ -12,7 +12,7 @@ internal static class ResultsCsv
     [
         "id", "method", "model", "dataset", "wbits", "abits", "seed", "quantizer", "ewgs_delta", "teacher", "status", "attempts",
         "epochs", "epochs_planned", "best_top1", "best_epoch", "last_top1", "mean_last5_top1", "model_size_bits", "device",
-        "started_at", "finished_at", "duration_s", "error", "dir",
+        "started_at", "finished_at", "duration_s", "error", "source", "dir",
     ];
 
     public static string Render(IReadOnlyList<TrialRecord> trials)

@@ -168,6 +168,7 @@ internal static class ResultsReader
             DurationS = reader.Number(trial, "duration_s", at),
             Error = reader.String(trial, "error", at, required: false),
             Dir = reader.String(trial, "dir", at, required: false),
+            Source = reader.String(trial, "source", at, required: false),
             Recipe = reader.Optional(trial, "recipe", at, JsonValueKind.Object)?.Clone(),
             Raw = trial.Clone(),
         };

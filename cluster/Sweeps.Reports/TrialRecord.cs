@@ -55,6 +55,10 @@ internal sealed record TrialRecord
 
     public string? Dir { get; init; }
 
+    /// <summary>Where an FP teacher came from when this sweep did not train it ("reused from ...", "pretrained, from
+    /// ..."), or null.</summary>
+    public string? Source { get; init; }
+
     /// <summary>final.json's recipe object (cloned), or null.</summary>
     public JsonElement? Recipe { get; init; }
 

@@ -151,7 +151,7 @@ public sealed class SweepFileTests
     {
         var ex = Fails(Quick + "\nlearning_rate: 0.1\n");
         Assert.Equal((13, "learning_rate"), (ex.Line, ex.Field));
-        Assert.Contains("unknown key; valid keys: name, dataset, data_dir, image_size, skip_bad_images, models, methods, bits, seeds, epochs, limit, test_limit, quantizer, devices, trials_per_device, teachers", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("unknown key; valid keys: name, dataset, data_dir, image_size, skip_bad_images, models, methods, bits, seeds, epochs, limit, test_limit, quantizer, devices, trials_per_device, teachers, teacher_cache", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -219,8 +219,8 @@ public sealed class SweepFileTests
     [InlineData("limit: 12000", "limit: 0", "limit", 8, 8, "'0' is too small: expected a whole number, at least 1")]
     [InlineData("limit: 12000", "limit: 1.5", "limit", 8, 8, "'1.5' is not a whole number (expected a whole number, at least 1)")]
     [InlineData("limit: 12000", "limit: lots", "limit", 8, 8, "'lots' is not a whole number (expected a whole number, at least 1)")]
-    [InlineData("limit: 12000", "limit: [1, 2]", "limit", 8, 8, "expected a whole number, found a list")]
-    [InlineData("limit: 12000", "limit: {a: 1}", "limit", 8, 8, "expected a whole number, found a mapping")]
+    [InlineData("test_limit: 2000", "test_limit: [1, 2]", "test_limit", 9, 13, "expected a whole number, found a list")]
+    [InlineData("test_limit: 2000", "test_limit: {a: 1}", "test_limit", 9, 13, "expected a whole number, found a mapping")]
     [InlineData("limit: 12000", "limit:", "limit", 8, 7, "expected a whole number, found nothing")]
     [InlineData("trials_per_device: 2", "trials_per_device: 0", "trials_per_device", 12, 20, "'0' is too small: expected a whole number, at least 1")]
     [InlineData("trials_per_device: 2", "trials_per_device: 4294967296", "trials_per_device", 12, 20, "'4294967296' is too large: at most 2147483647")]
@@ -281,6 +281,40 @@ public sealed class SweepFileTests
         string Fill(string text) => text.Replace("MISSING", missing, StringComparison.Ordinal).Replace("FILE", file, StringComparison.Ordinal).Replace("DIR", dir.Path, StringComparison.Ordinal);
         var ex = Fails(Quick + "\n" + Fill(line) + "\n");
         Assert.Equal($"s.yaml:{lineNumber}:{column}: {field}: {Fill(problem)}", ex.Message);
+    }
+
+    [Fact]
+    public void Parse_LimitPerRole_TeacherAndStudentSubsets()
+    {
+        var d = SweepFile.Parse(Quick.Replace("limit: 12000", "limit: {teacher: 16384, student: 2048}", StringComparison.Ordinal), "s.yaml");
+        Assert.Equal((16384, 2048), (d.Limit, d.StudentLimit));
+        var same = SweepFile.Parse(Quick.Replace("limit: 12000", "limit: {teacher: 500, student: 500}", StringComparison.Ordinal), "s.yaml");
+        Assert.Equal((500, null), (same.Limit, same.StudentLimit));
+        var one = SweepFile.Parse(Quick, "s.yaml");
+        Assert.Equal((12000, null), (one.Limit, one.StudentLimit));
+    }
+
+    [Theory]
+    [InlineData("limit: {teacher: 100}", "s.yaml:8:8: limit.student: is required")]
+    [InlineData("limit: {teacher: 100, students: 5}", "s.yaml:8:23: limit: unknown key 'students'; valid keys: teacher, student")]
+    [InlineData("limit: {teacher: 0, student: 5}", "s.yaml:8:18: limit.teacher: '0' is too small: expected a whole number, at least 1")]
+    [InlineData("limit: [1, 2]", "s.yaml:8:8: limit: expected {teacher: N, student: M} or one number")]
+    public void Parse_BadLimitPerRole_NamesTheField(string line, string expected)
+    {
+        var ex = Fails(Quick.Replace("limit: 12000", line, StringComparison.Ordinal));
+        Assert.Equal(expected, ex.Message);
+    }
+
+    [Fact]
+    public void Parse_TeacherCache_FullPathOffOrAbsent()
+    {
+        using var dir = new TempFolder();
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, Path.Combine(dir.Path, "cache"));
+        Assert.Equal(Path.Combine(dir.Path, "cache"), SweepFile.Parse(Quick + $"\nteacher_cache: {relative}\n", "s.yaml").TeacherCache);
+        Assert.Equal("off", SweepFile.Parse(Quick + "\nteacher_cache: OFF\n", "s.yaml").TeacherCache);
+        Assert.Null(SweepFile.Parse(Quick, "s.yaml").TeacherCache);
+        var file = dir.File("f", "x");
+        Assert.Equal($"s.yaml:13:16: teacher_cache: '{file}' is a file; expected a folder for the teacher cache, or off ({file})", Fails(Quick + $"\nteacher_cache: {file}\n").Message);
     }
 
     [Fact]

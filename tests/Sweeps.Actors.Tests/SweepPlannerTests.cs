@@ -24,6 +24,29 @@ public sealed class SweepPlannerTests
     }
 
     [Fact]
+    public void Plan_PretrainedTeacher_ZeroEpochsNamingTheFile_StudentsStillUseIt()
+    {
+        var plan = SweepPlanner.Plan(Sweep(["fp", "qat"], models: ["resnet20", "vgg8"]) with
+        {
+            Teachers = new Dictionary<string, string> { ["resnet20"] = "/m/r20.pt" },
+        });
+        var r20 = Assert.Single(plan, t => t.Id == "resnet20-fashion-mnist-fp-s0");
+        Assert.Equal(("/m/r20.pt", 0), (r20.Pretrained, r20.Epochs));
+        var vgg = Assert.Single(plan, t => t.Id == "vgg8-fashion-mnist-fp-s0");
+        Assert.Equal((null, 3), (vgg.Pretrained, vgg.Epochs));
+        Assert.Equal(r20.Id, Assert.Single(plan, t => t.Id == "resnet20-fashion-mnist-qat-W4A4-s0").Teacher);
+    }
+
+    [Fact]
+    public void Plan_StudentLimit_OnStudentsOnly()
+    {
+        var plan = SweepPlanner.Plan(Sweep(["fp", "qat"]) with { Limit = 16384, StudentLimit = 2048 });
+        Assert.Null(plan[0].TrainLimit);
+        Assert.All(plan.Skip(1), t => Assert.Equal(2048, t.TrainLimit));
+        Assert.All(SweepPlanner.Plan(Sweep(["fp", "qat"]) with { Limit = 16384 }), t => Assert.Null(t.TrainLimit));
+    }
+
+    [Fact]
     public void Plan_QatWithoutFp_StillPlansTheTeacher()
     {
         var plan = SweepPlanner.Plan(Sweep(["qat"]));

@@ -42,19 +42,6 @@ public sealed class SweepCommandsTests : IDisposable
     }
 
     [Fact]
-    public async Task Run_SweepNamingTeachers_RefusedBeforeAnythingRuns()
-    {
-        var checkpoint = Path.Combine(_dir, "teacher.pt");
-        File.WriteAllText(checkpoint, "x");
-        var file = Path.Combine(_dir, "teachers.yaml");
-        File.WriteAllText(file, $"name: t\ndataset: synthetic\nmodels: [resnet20]\nmethods: [fp, qat]\nbits: [W4A4]\nepochs: 1\nteachers: {{resnet20: {checkpoint}}}\n");
-        var error = new StringWriter();
-        Assert.Equal(RunCommand.BadInput, await RunCommand.RunAsync(file, Path.Combine(_dir, "out"), new StringWriter(), error));
-        Assert.StartsWith($"error: {file}: teachers: pretrained teachers are not used by sweeps yet", error.ToString(), StringComparison.Ordinal);
-        Assert.False(Directory.Exists(Path.Combine(_dir, "out")));
-    }
-
-    [Fact]
     public async Task Run_DeviceThisMachineLacks_ExitsOneNamingIt()
     {
         var file = Path.Combine(_dir, "gpu.yaml");

@@ -64,7 +64,7 @@ public sealed class EmbeddedSweepHostTests : IDisposable
         [
             "id", "method", "model", "dataset", "wbits", "abits", "seed", "quantizer", "ewgs_delta", "teacher", "status", "attempts", "epochs",
             "epochs_planned", "best_top1", "best_epoch", "last_top1", "mean_last5_top1", "model_size_bits", "device", "started_at", "finished_at",
-            "duration_s", "error", "dir", "recipe",
+            "duration_s", "error", "source", "dir", "recipe",
         ];
         Assert.Equal(fields, trials[0].EnumerateObject().Select(p => p.Name));
         Assert.Equal(("completed", 1, "trials/sleep-0001", "cpu"), (trials[0].GetProperty("status").GetString(), trials[0].GetProperty("attempts").GetInt32(), trials[0].GetProperty("dir").GetString(), trials[0].GetProperty("device").GetString()));

@@ -352,7 +352,7 @@ public sealed partial class ReportGeneratorTests : IDisposable
         var files = ReportGenerator.Write(_sweep.Directory, ReportOptions.Default);
         var rows = File.ReadAllText(files.Csv).Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Select(r => r.Split(',')).ToList();
         Assert.Equal(
-            "id,method,model,dataset,wbits,abits,seed,quantizer,ewgs_delta,teacher,status,attempts,epochs,epochs_planned,best_top1,best_epoch,last_top1,mean_last5_top1,model_size_bits,device,started_at,finished_at,duration_s,error,dir",
+            "id,method,model,dataset,wbits,abits,seed,quantizer,ewgs_delta,teacher,status,attempts,epochs,epochs_planned,best_top1,best_epoch,last_top1,mean_last5_top1,model_size_bits,device,started_at,finished_at,duration_s,error,source,dir",
             string.Join(",", rows[0]));
         Assert.Equal(39, rows.Count);
         var results = JsonNode.Parse(File.ReadAllText(_sweep.ResultsJson))!["trials"]!.AsArray();

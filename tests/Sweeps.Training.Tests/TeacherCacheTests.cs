@@ -51,6 +51,23 @@ public sealed class TeacherCacheTests(CacheTeacherRun run) : IClassFixture<Cache
     }
 
     [Fact]
+    public void Open_SweepFileThenEnvironmentThenFallbackThenUserFolder_OffTurnsItOff()
+    {
+        static Func<string, string?> Env(params (string Name, string Value)[] values) =>
+            name => values.FirstOrDefault(v => v.Name == name).Value;
+
+        var env = Env(("SWEEPS_TEACHER_CACHE", "/env/t"), ("HOME", "/home/a"));
+        Assert.Equal("/file/t", TeacherCache.Open("/file/t", "/shared/teachers", env)!.Root);
+        Assert.Equal("/env/t", TeacherCache.Open(null, "/shared/teachers", env)!.Root);
+        Assert.Equal("/shared/teachers", TeacherCache.Open(null, "/shared/teachers", Env(("HOME", "/home/a")))!.Root);
+        Assert.Equal("/home/a/.cache/sweeps/teachers", TeacherCache.Open(null, null, Env(("HOME", "/home/a")))!.Root);
+        Assert.Null(TeacherCache.Open("off", null, env));
+        Assert.Null(TeacherCache.Open(null, "/shared/teachers", Env(("SWEEPS_TEACHER_CACHE", "Off"))));
+        // The sweep file decides before the environment: a file's folder wins over an environment's off.
+        Assert.Equal("/file/t", TeacherCache.Open("/file/t", null, Env(("SWEEPS_TEACHER_CACHE", "off")))!.Root);
+    }
+
+    [Fact]
     public void Spec_ForFpOptions_HoldsWhatDecidesTheTraining()
     {
         var spec = run.Spec;
@@ -72,6 +89,7 @@ public sealed class TeacherCacheTests(CacheTeacherRun run) : IClassFixture<Cache
         TeacherSpec[] variants =
         [
             spec with { Model = "resnet32" }, spec with { Dataset = "mnist" }, spec with { DataDirectory = "/data/x" },
+            spec with { ImageSize = 32 }, spec with { SkipBadImages = true },
             spec with { TrainLimit = null }, spec with { TrainLimit = 65 }, spec with { TestLimit = null }, spec with { Seed = 8 },
             spec with { Epochs = 2 }, spec with { Recipe = spec.Recipe with { LearningRate = 0.1 } },
             spec with { Recipe = spec.Recipe with { BatchSize = 32 } }, spec with { Augment = false },

@@ -17,4 +17,10 @@ namespace Sweeps.Actors.Messages;
 public sealed record TrialCompleted(
     string TrialId, int Attempt, int Sequence, DateTimeOffset At, double? BestTop1, int? BestEpoch, double? LastTop1, double? MeanLast5Top1,
     long? ModelSizeBits, string? EwgsDelta, string? Recipe, int? ResumedAfterEpoch)
-    : TrialEvent(TrialId, Attempt, Sequence, At);
+    : TrialEvent(TrialId, Attempt, Sequence, At)
+{
+    /// <summary>Where an FP teacher's result came from when it was not simply trained by this trial: "reused from DIR
+    /// (sweep S, trial T, on HOST)" (the teacher cache), "pretrained, from FILE" (the sweep file's <c>teachers:</c>), or
+    /// what kept a trained teacher out of the cache; null otherwise.</summary>
+    public string? Source { get; init; }
+}

@@ -37,8 +37,13 @@ public sealed record SweepDefinition
     /// <summary>Epochs of each quantized student.</summary>
     public required int StudentEpochs { get; init; }
 
-    /// <summary>Train on the first N training samples only (null: all).</summary>
+    /// <summary>Train on the first N training samples only (null: all); the teachers' budget when
+    /// <see cref="StudentLimit"/> is set.</summary>
     public int? Limit { get; init; }
+
+    /// <summary>The students' training subset when it differs from the teachers' (<c>limit: {teacher: N, student: M}</c>):
+    /// they train on the first M training samples; null: <see cref="Limit"/>.</summary>
+    public int? StudentLimit { get; init; }
 
     /// <summary>Evaluate on the first N test samples only (null: all).</summary>
     public int? TestLimit { get; init; }
@@ -54,9 +59,14 @@ public sealed record SweepDefinition
 
     /// <summary>Pretrained FP teachers: model name to the full path of its checkpoint (a <c>torch.save</c>d state dict
     /// with PyTorch names), from the sweep file's <c>teachers:</c>; empty when the file has none. Every model is one of
-    /// <see cref="Models"/> and every file existed when the sweep file was read. Not used by planning yet:
-    /// <c>sweeps run</c> refuses a sweep that names teachers (see docs/training.md, "Teacher cache").</summary>
+    /// <see cref="Models"/> and every file existed when the sweep file was read. Such a model's FP teacher is the
+    /// checkpoint, evaluated, not trained (<see cref="TrialSpec.Pretrained"/>).</summary>
     public IReadOnlyDictionary<string, string> Teachers { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>The teacher cache's folder (full path) from the sweep file's <c>teacher_cache</c>, <c>off</c> for none,
+    /// or null for the default (<c>$SWEEPS_TEACHER_CACHE</c>, else the user's cache folder; see
+    /// <c>TeacherCache.Open</c>).</summary>
+    public string? TeacherCache { get; init; }
 
     /// <summary>Sleeping trials added to the plan (the hidden <c>_sleep_trials</c> key; tests only).</summary>
     public int SleepTrials { get; init; }

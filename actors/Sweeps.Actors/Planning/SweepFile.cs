@@ -12,19 +12,20 @@ namespace Sweeps.Actors.Planning;
 /// <summary>
 /// Reads and validates sweep files (YAML). Keys:
 /// <c>name</c>, <c>dataset</c>, <c>data_dir</c>, <c>models</c>, <c>methods</c>, <c>bits</c>, <c>seeds</c>,
-/// <c>epochs</c> (<c>{teacher: N, student: M}</c> or one number for both), <c>limit</c>, <c>test_limit</c>,
-/// <c>quantizer</c>, <c>devices</c>, <c>trials_per_device</c>, <c>teachers</c> (<c>{model: checkpoint.pt}</c>), and for
+/// <c>epochs</c> (<c>{teacher: N, student: M}</c> or one number for both), <c>limit</c> (the same two forms),
+/// <c>test_limit</c>,
+/// <c>quantizer</c>, <c>devices</c>, <c>trials_per_device</c>, <c>teachers</c> (<c>{model: checkpoint.pt}</c>), <c>teacher_cache</c> (a folder, or <c>off</c>), and for
 /// image folders (<c>dataset: imagefolder</c> or <c>tiny-imagenet</c>, which need <c>data_dir</c>) <c>image_size</c> and
 /// <c>skip_bad_images</c>. Methods, models and datasets are checked against their registries, so a newly registered
 /// method is accepted without changes here. Every error is a <see cref="SweepFileException"/> naming the file, the line
 /// and column, the field and what was expected (a YAML syntax error: the file, line and column and what the YAML parser
-/// expected). Relative paths (<c>data_dir</c>, <c>teachers</c>) are resolved against the current directory.
+/// expected). Relative paths (<c>data_dir</c>, <c>teachers</c>, <c>teacher_cache</c>) are resolved against the current directory.
 /// </summary>
 public static partial class SweepFile
 {
     /// <summary>The keys a sweep file may have, in documentation order.</summary>
     public static IReadOnlyList<string> Keys { get; } =
-        ["name", "dataset", "data_dir", "image_size", "skip_bad_images", "models", "methods", "bits", "seeds", "epochs", "limit", "test_limit", "quantizer", "devices", "trials_per_device", "teachers"];
+        ["name", "dataset", "data_dir", "image_size", "skip_bad_images", "models", "methods", "bits", "seeds", "epochs", "limit", "test_limit", "quantizer", "devices", "trials_per_device", "teachers", "teacher_cache"];
 
     /// <summary>Hidden key for tests and benchmarks: <c>_sleep_trials: {count: N, ms: M}</c> adds N trials that only sleep.</summary>
     internal const string SleepTrialsKey = "_sleep_trials";
@@ -124,6 +125,7 @@ public static partial class SweepFile
             var bits = Bits(quantized);
             var seeds = Seeds();
             var (teacherEpochs, studentEpochs) = Epochs(methods.Count > 0);
+            var limit = PerRole("limit");
             var quantizer = Scalar("quantizer", required: false) ?? "ewgs";
             if (!Quantizers.Contains(quantizer))
             {
@@ -143,11 +145,13 @@ public static partial class SweepFile
                 Seeds = seeds,
                 TeacherEpochs = teacherEpochs,
                 StudentEpochs = studentEpochs,
-                Limit = PositiveInt("limit"),
+                Limit = limit?.Teacher,
+                StudentLimit = limit is { } l && l.Student != l.Teacher ? l.Student : null,
                 TestLimit = PositiveInt("test_limit"),
                 Quantizer = quantizer,
                 Devices = Devices(),
                 Teachers = Teachers(models),
+                TeacherCache = TeacherCacheFolder(),
                 TrialsPerDevice = PositiveInt("trials_per_device") ?? 1,
                 SleepTrials = sleep.Count,
                 SleepMilliseconds = sleep.Milliseconds,
@@ -346,20 +350,31 @@ public static partial class SweepFile
 
         private (int Teacher, int Student) Epochs(bool required)
         {
-            if (!_values.TryGetValue("epochs", out var node))
+            if (!_values.ContainsKey("epochs"))
             {
                 return required ? throw Error(root, "epochs", "is required: {teacher: N, student: M} or one number for both") : (1, 1);
             }
 
+            return PerRole("epochs")!.Value;
+        }
+
+        /// <summary><c>key: N</c> (both roles) or <c>key: {teacher: N, student: M}</c>; null when absent.</summary>
+        private (int Teacher, int Student)? PerRole(string field)
+        {
+            if (!_values.TryGetValue(field, out var node))
+            {
+                return null;
+            }
+
             if (node is YamlScalarNode)
             {
-                var both = PositiveInt("epochs")!.Value;
+                var both = PositiveInt(field)!.Value;
                 return (both, both);
             }
 
             if (node is not YamlMappingNode map)
             {
-                throw Error(node, "epochs", "expected {teacher: N, student: M} or one number");
+                throw Error(node, field, "expected {teacher: N, student: M} or one number");
             }
 
             int? teacher = null;
@@ -369,10 +384,10 @@ public static partial class SweepFile
                 var key = (k as YamlScalarNode)?.Value;
                 if (key is not ("teacher" or "student"))
                 {
-                    throw Error(k, "epochs", $"unknown key '{key}'; valid keys: teacher, student");
+                    throw Error(k, field, $"unknown key '{key}'; valid keys: teacher, student");
                 }
 
-                var n = (int)WholeNumber(v, "epochs." + key, 1, int.MaxValue);
+                var n = (int)WholeNumber(v, field + "." + key, 1, int.MaxValue);
                 if (key == "teacher")
                 {
                     teacher = n;
@@ -383,7 +398,7 @@ public static partial class SweepFile
                 }
             }
 
-            return (teacher ?? throw Error(node, "epochs.teacher", "is required"), student ?? throw Error(node, "epochs.student", "is required"));
+            return (teacher ?? throw Error(node, field + ".teacher", "is required"), student ?? throw Error(node, field + ".student", "is required"));
         }
 
         private List<string>? Devices()
@@ -407,6 +422,25 @@ public static partial class SweepFile
             }
 
             return devices.Count > 0 ? devices : throw Error(_values["devices"], "devices", "expected at least one device (or leave the key out for every local device)");
+        }
+
+        /// <summary><c>teacher_cache: FOLDER</c> (a full path; created when the first teacher is published) or <c>off</c>;
+        /// null when absent.</summary>
+        private string? TeacherCacheFolder()
+        {
+            var value = Scalar("teacher_cache", required: false);
+            if (value is null || string.Equals(value, Sweeps.Training.Teachers.TeacherCache.Off, StringComparison.OrdinalIgnoreCase))
+            {
+                return value is null ? null : Sweeps.Training.Teachers.TeacherCache.Off;
+            }
+
+            var path = Path.GetFullPath(value);
+            if (File.Exists(path))
+            {
+                throw Error(_values["teacher_cache"], "teacher_cache", $"'{value}' is a file; expected a folder for the teacher cache, or off ({path})");
+            }
+
+            return path;
         }
 
         /// <summary><c>teachers: {model: checkpoint.pt}</c>: each model must be one of <c>models:</c>, each file must exist.</summary>

@@ -7,7 +7,9 @@ namespace Sweeps.Actors.Planning;
 /// Expands a sweep's grid into trials. One FP teacher (method <c>fp</c>, teacher epochs) per model x dataset x seed
 /// is planned whenever the grid lists <c>fp</c> or a method that starts from or distils from a teacher; every such
 /// trial names it in <see cref="TrialSpec.Teacher"/> and runs only after it completed. The FP row of the report is
-/// that teacher. Methods whose student is not quantized ignore the bits. Order: teachers first, then the other
+/// that teacher. A model named in the sweep's <c>teachers:</c> gets a pretrained teacher instead
+/// (<see cref="TrialSpec.Pretrained"/>, 0 epochs: its checkpoint is evaluated, not trained). Students train on the
+/// sweep's student limit when it has one (<see cref="TrialSpec.TrainLimit"/>). Methods whose student is not quantized ignore the bits. Order: teachers first, then the other
 /// trials by model, seed, method (file order) and bits (file order); the sleeping test trials last.
 /// </summary>
 public static class SweepPlanner
@@ -33,9 +35,11 @@ public static class SweepPlanner
                 var teacherId = TrialSpec.TrialId(model, sweep.Dataset, TeacherMethod, null, seed);
                 if (needTeacher)
                 {
+                    var pretrained = sweep.Teachers.GetValueOrDefault(model);
                     teachers.Add(new TrialSpec
                     {
-                        Id = teacherId, Method = TeacherMethod, Model = model, Dataset = sweep.Dataset, Seed = seed, Epochs = sweep.TeacherEpochs,
+                        Id = teacherId, Method = TeacherMethod, Model = model, Dataset = sweep.Dataset, Seed = seed,
+                        Epochs = pretrained is null ? sweep.TeacherEpochs : 0, Pretrained = pretrained,
                     });
                 }
 
@@ -47,7 +51,7 @@ public static class SweepPlanner
                         students.Add(new TrialSpec
                         {
                             Id = TrialSpec.TrialId(model, sweep.Dataset, method, null, seed), Method = method, Model = model,
-                            Dataset = sweep.Dataset, Seed = seed, Epochs = sweep.StudentEpochs, Teacher = teacher,
+                            Dataset = sweep.Dataset, Seed = seed, Epochs = sweep.StudentEpochs, Teacher = teacher, TrainLimit = sweep.StudentLimit,
                         });
                         continue;
                     }
@@ -67,6 +71,7 @@ public static class SweepPlanner
                             Quantizer = sweep.Quantizer,
                             Epochs = sweep.StudentEpochs,
                             Teacher = teacher,
+                            TrainLimit = sweep.StudentLimit,
                         });
                     }
                 }

@@ -38,6 +38,14 @@ public sealed record TrialSpec
     /// <summary>Id of the FP teacher trial this trial starts from or distils from; null when it needs none.</summary>
     public string? Teacher { get; init; }
 
+    /// <summary>This trial's training subset (the first N samples) when it differs from the sweep's <c>limit</c> (the
+    /// students' side of <c>limit: {teacher: N, student: M}</c>); null: the sweep's.</summary>
+    public int? TrainLimit { get; init; }
+
+    /// <summary>An FP teacher that is not trained: the full path of the state dict (the sweep file's <c>teachers:</c>)
+    /// that is evaluated and serves as the teacher; its <see cref="Epochs"/> is 0. Null for every other trial.</summary>
+    public string? Pretrained { get; init; }
+
     /// <summary>How long a <see cref="TrialKind.Sleep"/> trial sleeps, in milliseconds.</summary>
     public int SleepMilliseconds { get; init; }
 

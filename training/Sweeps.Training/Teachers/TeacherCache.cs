@@ -37,14 +37,14 @@ public sealed class TeacherCache
     public string Root { get; }
 
     /// <summary>
-    /// The default root: <c>$SWEEPS_TEACHER_CACHE</c> if set, else <c>$XDG_CACHE_HOME/sweeps/teachers</c> if
+    /// The default root: <c>$SWEEPS_TEACHER_CACHE</c> if set (and not <c>off</c>), else <c>$XDG_CACHE_HOME/sweeps/teachers</c> if
     /// <c>XDG_CACHE_HOME</c> is an absolute path, else <c>~/.cache/sweeps/teachers</c>.
     /// </summary>
     /// <param name="environment">Reads an environment variable (tests); null for the process environment.</param>
     public static string DefaultRoot(Func<string, string?>? environment = null)
     {
         environment ??= Environment.GetEnvironmentVariable;
-        if (environment(EnvironmentVariable) is { Length: > 0 } explicitRoot)
+        if (environment(EnvironmentVariable) is { Length: > 0 } explicitRoot && !string.Equals(explicitRoot.Trim(), Off, StringComparison.OrdinalIgnoreCase))
         {
             return Path.GetFullPath(explicitRoot);
         }
@@ -53,6 +53,29 @@ public sealed class TeacherCache
             ? xdg
             : Path.Combine(environment("HOME") is { Length: > 0 } home ? home : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
         return Path.Combine(cache, "sweeps", "teachers");
+    }
+
+    /// <summary>The value of the sweep file's <c>teacher_cache</c> or of <c>SWEEPS_TEACHER_CACHE</c> that turns the cache
+    /// off: <c>off</c>.</summary>
+    public const string Off = "off";
+
+    /// <summary>
+    /// The cache a run uses, or null when it is turned off: <paramref name="configured"/> (the sweep file's
+    /// <c>teacher_cache</c>) if given, else <c>$SWEEPS_TEACHER_CACHE</c> if set, else <paramref name="fallbackRoot"/>
+    /// (cluster mode: under the shared checkpoint folder) if given, else <see cref="DefaultRoot"/>'s user cache folder.
+    /// A value <c>off</c> (any case) at the step that decides turns the cache off.
+    /// </summary>
+    /// <param name="configured">The sweep file's value, or null.</param>
+    /// <param name="fallbackRoot">The root when neither the file nor the environment names one, or null for the user's
+    /// cache folder.</param>
+    /// <param name="environment">Reads an environment variable (tests); null for the process environment.</param>
+    public static TeacherCache? Open(string? configured, string? fallbackRoot = null, Func<string, string?>? environment = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
+        var root = configured is { Length: > 0 } ? configured
+            : environment(EnvironmentVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment
+            : fallbackRoot ?? DefaultRoot(environment);
+        return string.Equals(root.Trim(), Off, StringComparison.OrdinalIgnoreCase) ? null : new TeacherCache(root);
     }
 
     /// <summary>The usable entry of <paramref name="spec"/>, or null when the cache has none.</summary>
@@ -68,6 +91,81 @@ public sealed class TeacherCache
         var entry = Read(folder);
         // The same key for another spec would be a hash collision or a hand-edited entry: not this teacher.
         return entry.Problem is null && entry.Spec!.ToJson() == spec.ToJson() ? entry : null;
+    }
+
+    /// <summary>
+    /// Copies the usable entry of <paramref name="spec"/> into <paramref name="trialDirectory"/> (<c>model.pt</c>,
+    /// <c>final.json</c>, <c>metrics.jsonl</c>, each replaced atomically) so that the trial is that teacher, after checking
+    /// that every file reads (the state dict loads, the summary is a completed run of the spec's epochs, one metrics line
+    /// per epoch). An entry that fails the check is removed (a later publish replaces it) and null is returned, with the
+    /// reason told to <paramref name="unusable"/>; null too when the cache has no entry of the spec.
+    /// </summary>
+    /// <param name="spec">The teacher wanted.</param>
+    /// <param name="trialDirectory">The trial's folder (created if missing).</param>
+    /// <param name="unusable">Told why an entry of the spec could not be used; null for nobody.</param>
+    /// <exception cref="IOException">The trial's folder cannot be written.</exception>
+    public RestoredTeacher? Restore(TeacherSpec spec, string trialDirectory, Action<string>? unusable = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentException.ThrowIfNullOrWhiteSpace(trialDirectory);
+        var folder = Path.Combine(Root, spec.Key);
+        if (!Directory.Exists(folder))
+        {
+            return null;
+        }
+
+        var entry = Read(folder);
+        TrainingResult result;
+        List<EpochMetrics> epochs;
+        try
+        {
+            if (entry.Problem is not null)
+            {
+                throw new InvalidDataException(entry.Problem);
+            }
+
+            if (entry.Spec!.ToJson() != spec.ToJson())
+            {
+                throw new InvalidDataException($"{Path.Combine(folder, EntryFile)}: its spec is not the one its key addresses");
+            }
+
+            result = JsonSerializer.Deserialize<TrainingResult>(File.ReadAllText(entry.FinalPath), TrainingJson.Line)
+                ?? throw new InvalidDataException($"{entry.FinalPath}: null");
+            if (result.Status != "completed" || result.Epochs != spec.Epochs)
+            {
+                throw new InvalidDataException($"{entry.FinalPath}: status {result.Status}, {result.Epochs} epochs; expected a completed run of {spec.Epochs}");
+            }
+
+            epochs = [.. File.ReadAllLines(entry.MetricsPath).Where(l => l.Length > 0)
+                .Select(l => JsonSerializer.Deserialize<EpochMetrics>(l, TrainingJson.Line) ?? throw new InvalidDataException($"{entry.MetricsPath}: a null line"))];
+            if (!epochs.Select(e => e.Epoch).SequenceEqual(Enumerable.Range(1, spec.Epochs)))
+            {
+                throw new InvalidDataException($"{entry.MetricsPath}: epochs {string.Join(",", epochs.Select(e => e.Epoch))}; expected 1..{spec.Epochs}");
+            }
+
+            using (Sweeps.Torch.DisposeScope.Enter())
+            {
+                Sweeps.Torch.Serialization.StateDictFile.Load(entry.ModelPath);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or JsonException or InvalidDataException or Sweeps.Torch.TorchException or NotSupportedException)
+        {
+            unusable?.Invoke($"the cached teacher {folder} is unusable ({ex.Message}); it was removed");
+            Remove(spec.Key);
+            return null;
+        }
+
+        Directory.CreateDirectory(trialDirectory);
+        foreach (var file in TrainerFiles)
+        {
+            var target = Path.Combine(trialDirectory, file);
+            var temp = target + ".restore";
+            File.Delete(temp);
+            CopyDurably(Path.Combine(folder, file), temp);
+            File.Move(temp, target, overwrite: true);
+        }
+
+        return new RestoredTeacher(entry, result, epochs);
     }
 
     /// <summary>

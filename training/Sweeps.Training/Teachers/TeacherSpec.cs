@@ -8,7 +8,8 @@ using Sweeps.Training.Training;
 namespace Sweeps.Training.Teachers;
 
 /// <summary>
-/// Everything that decides what an FP teacher's training produces: model, dataset (and its folder), the data subset
+/// Everything that decides what an FP teacher's training produces: model, dataset (its folder, image size and bad-image
+/// policy), the data subset
 /// (training and evaluation sample limits), seed, epochs, the recipe, augmentation, and the versions of the training
 /// code and of libtorch. Two teachers with equal specs are interchangeable, so the spec's <see cref="Key"/> addresses
 /// the teacher in a <see cref="TeacherCache"/>. Not in the spec: the device and thread count (they change the
@@ -25,6 +26,12 @@ public sealed record TeacherSpec
     /// <summary>The dataset's folder as a full path; null for the dataset's default. The same data in another folder
     /// is another spec.</summary>
     public string? DataDirectory { get; init; }
+
+    /// <summary>Image folders: the side images were resized to (null: their own size).</summary>
+    public int? ImageSize { get; init; }
+
+    /// <summary>Image folders: whether unreadable images were left out.</summary>
+    public bool SkipBadImages { get; init; }
 
     /// <summary>Trained on the first N training samples (null: all).</summary>
     public int? TrainLimit { get; init; }
@@ -79,6 +86,8 @@ public sealed record TeacherSpec
             Model = options.Model,
             Dataset = options.Dataset,
             DataDirectory = options.DataDirectory is null ? null : Path.GetFullPath(options.DataDirectory),
+            ImageSize = options.Images?.ImageSize,
+            SkipBadImages = options.Images?.SkipBadImages ?? false,
             TrainLimit = options.TrainLimit,
             TestLimit = options.TestLimit,
             Seed = options.Seed,

@@ -296,6 +296,77 @@ public sealed class Trainer
         return result;
     }
 
+    /// <summary>
+    /// Evaluates a full-precision model from <paramref name="checkpoint"/> (a <c>torch.save</c>d state dict with PyTorch
+    /// names, e.g. a pretrained teacher) on the test set, without training: writes <c>model.pt</c> (the checkpoint's
+    /// weights, which a quantized student can start from) and <c>final.json</c> (epochs 0, its test top-1 as best, last
+    /// and mean; <see cref="TrainingResult.Pretrained"/> names the file) to <see cref="TrainerOptions.OutputDirectory"/>;
+    /// <c>metrics.jsonl</c> and any checkpoint there are removed. <see cref="TrainerOptions.Epochs"/> is ignored.
+    /// </summary>
+    /// <param name="checkpoint">The state-dict file.</param>
+    /// <param name="cancellationToken">Checked before the evaluation.</param>
+    /// <returns>The summary also written to <c>final.json</c>.</returns>
+    /// <exception cref="CheckpointMismatchException">The checkpoint does not fit the model (names the file, summarises the
+    /// missing and unexpected keys and the shape mismatches).</exception>
+    /// <exception cref="InvalidOperationException">The checkpoint does not exist.</exception>
+    /// <exception cref="DatasetException">The dataset cannot be loaded.</exception>
+    public TrainingResult EvaluateCheckpoint(string checkpoint, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(checkpoint);
+        var o = Options with { TeacherCheckpoint = checkpoint };
+        var clock = Stopwatch.StartNew();
+        Directory.CreateDirectory(o.OutputDirectory);
+        Sweeps.Torch.Torch.SetNumThreads(o.Threads ?? Environment.ProcessorCount);
+        var train = Load(DatasetSplit.Train, o.TrainLimit);
+        var test = Load(DatasetSplit.Test, o.TestLimit);
+        using var method = MethodRegistry.Create(FullPrecisionMethod.MethodName);
+        var recipe = o.BatchSize is { } batchSize ? method.Recipe with { BatchSize = batchSize } : method.Recipe;
+        using var generator = new Generator(unchecked((ulong)o.Seed));
+        var inputSize = Math.Min(train.Height, train.Width);
+        using var model = ModelRegistry.Create(o.Model, train.Channels, train.ClassCount, FullPrecisionLayerFactory.Instance, generator, inputSize);
+        // Loaded as a frozen teacher is: every key must fit, and a misfit is described against the FP model.
+        LoadTeacher(o, new MethodRequirements { QuantizedStudent = false, StudentFromTeacher = false, FrozenTeacher = true }, model, model);
+        model.To(o.Device);
+        new CheckpointStore(o.OutputDirectory).Clear();
+        File.Delete(Path.Combine(o.OutputDirectory, MetricsFileName));
+        cancellationToken.ThrowIfCancellationRequested();
+        using var testLoader = new DataLoader(test, DataLoaderOptions.Evaluation(o.EvaluationBatchSize ?? recipe.BatchSize, o.Device) with { Prefetch = o.Prefetch });
+        var evaluation = Evaluate(model, testLoader, train.ClassCount);
+        using (DisposeScope.Enter())
+        {
+            StateDictFile.Save(model.StateDict(), Path.Combine(o.OutputDirectory, ModelFileName));
+        }
+
+        var result = new TrainingResult
+        {
+            Status = "completed",
+            Method = FullPrecisionMethod.MethodName,
+            Model = o.Model,
+            Dataset = o.Dataset,
+            Bits = BitWidths.FullPrecision.ToString(),
+            EwgsDelta = "none",
+            Epochs = 0,
+            Seed = o.Seed,
+            Device = o.Device.ToString(),
+            TrainSamples = 0,
+            TestSamples = test.Count,
+            Normalization = new NormalizationRecord(train.Normalization.Mean, train.Normalization.Std),
+            BestTestTop1 = evaluation.Top1,
+            BestEpoch = 0,
+            LastTestTop1 = evaluation.Top1,
+            MeanLast5TestTop1 = evaluation.Top1,
+            LastTestTop5 = evaluation.Top5,
+            ModelSizeBits = ModelSize.WeightBits(model, _ => 32),
+            WeightCount = ModelSize.WeightCount(model),
+            Recipe = recipe,
+            Versions = Versions(),
+            Pretrained = Path.GetFullPath(checkpoint),
+            Seconds = clock.Elapsed.TotalSeconds,
+        };
+        TrainingJson.WriteAtomic(Path.Combine(o.OutputDirectory, FinalFileName), JsonSerializer.Serialize(result, TrainingJson.Indented));
+        return result;
+    }
+
     /// <summary>The versions recorded in <c>final.json</c>: <c>sweeps</c>, <c>libtorch</c>, <c>dotnet</c>.</summary>
     public static IReadOnlyDictionary<string, string> Versions() => new Dictionary<string, string>(StringComparer.Ordinal)
     {

@@ -81,6 +81,10 @@ public sealed record TrainingResult
     /// <summary>The epoch (1-based) the last resume started after, or null when the run never resumed.</summary>
     public int? ResumedAfterEpoch { get; init; }
 
+    /// <summary>The state-dict file whose weights were evaluated without training (<see cref="Trainer.EvaluateCheckpoint"/>:
+    /// a pretrained teacher); null for a trained run.</summary>
+    public string? Pretrained { get; init; }
+
     /// <summary>Wall-clock seconds of this process's part of the run.</summary>
     public required double Seconds { get; init; }
 }
