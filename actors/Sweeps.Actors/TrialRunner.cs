@@ -23,11 +23,9 @@ namespace Sweeps.Actors;
 /// <see cref="TeacherSpec"/> is cached is copied from the cache into the trial's folder instead of being trained (its
 /// epochs are reported from the cached <c>metrics.jsonl</c>, its result from the cached <c>final.json</c>), and a teacher
 /// that trains here is published to the cache when it completes. <see cref="TrialCompleted.Source"/> says which.</para>
-/// </remarks>
-/// <remarks>
-/// Training sets libtorch's process-wide thread count (the slot's) and global seed. With one slot per process every
+/// <para>Training sets libtorch's process-wide thread count (the slot's) and global seed. With one slot per process every
 /// trial is exactly reproducible; with several slots in one process each trial is still seeded by its own generator
-/// (initialisation, data order, augmentation), but kernels that draw from libtorch's global generator are not.
+/// (initialisation, data order, augmentation), but kernels that draw from libtorch's global generator are not.</para>
 /// </remarks>
 public class TrialRunner
 {
