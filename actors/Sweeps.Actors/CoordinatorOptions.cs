@@ -33,8 +33,9 @@ public sealed record CoordinatorOptions
     /// <summary>
     /// Whether the <see cref="SweepCoordinator"/> requeues at its start (as a new attempt) the trials the store shows
     /// running (cancelled trials are requeued either way). True in embedded mode, where a restart means every trial
-    /// stopped. False in cluster mode: a slot may still be running it (it has
-    /// <see cref="SweepActorSettings.ClaimWindow"/> to say so), and if its node dies the trial is requeued then.
+    /// stopped. False in cluster mode: a slot may still hold it; the coordinator gives nothing out until the slots of
+    /// the nodes that ran such trials said what they hold (at most <see cref="SweepActorSettings.ClaimTimeout"/>), and
+    /// requeues the ones no slot holds.
     /// </summary>
     public bool RequeueRunningOnStart { get; init; } = true;
 

@@ -6,8 +6,8 @@ namespace Sweeps.Actors;
 /// <summary>
 /// Delivers the events that experiment actors of an earlier actor system of this process could not get answered (the
 /// node was downed, e.g. while the coordinator was gone, and joined again as a new member): each trial's events in
-/// order, each sent again until the coordinator answers it. Stops when every one is answered. So no event a trial
-/// produced is lost to a restart of its node's actor system.
+/// order, each sent again until the coordinator answers it. Stops when every one is answered (the worker starts its
+/// slots after that). So no event a trial produced is lost to a restart of its node's actor system.
 /// </summary>
 public sealed class Courier : ReceiveActor, IWithTimers
 {
@@ -70,6 +70,14 @@ public sealed class Courier : ReceiveActor, IWithTimers
 
         _worker.Log?.Invoke($"{_outboxes.Values.Sum(b => b.Pending.Count)} events of an earlier membership are sent again ({string.Join(", ", _outboxes.Keys)})");
         Timers.StartPeriodicTimer("resend", Tick.Instance, _worker.Settings.ResendInterval);
+    }
+
+    /// <inheritdoc/>
+    protected override void PostStop()
+    {
+        // Stopped before every event was answered (its actor system went down again): the next courier sends the rest.
+        _worker.Orphaned(_outboxes.Values.SelectMany(b => b.Pending));
+        _outboxes.Clear();
     }
 
     private sealed record Tick

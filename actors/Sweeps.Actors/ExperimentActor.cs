@@ -1,17 +1,21 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Sweeps.Actors.Messages;
+using Sweeps.Actors.Planning;
 
 namespace Sweeps.Actors;
 
 /// <summary>
 /// One running trial: a child of its <see cref="SlotActor"/>. It runs the trial through the
-/// <see cref="WorkerContext.Runner"/> off the actor's dispatcher (training on a thread of its own) and reports
-/// <see cref="TrialStarted"/>, one <see cref="TrialEpochCompleted"/> per epoch, then <see cref="TrialCompleted"/>,
-/// <see cref="TrialFailed"/> or <see cref="TrialCancelled"/> to the coordinator, one at a time and in order, each sent
-/// again every <see cref="SweepActorSettings.ResendInterval"/> until the coordinator answers that it is persisted
-/// (<see cref="TrialEventRecorded"/>). It stops once its last event is answered. The slot is told as soon as the
-/// training ends (the slot takes its next trial while the last event is still being recorded).
+/// <see cref="WorkerContext.Runner"/> off the actor's dispatcher (training on a thread of its own) and reports one
+/// <see cref="TrialEpochCompleted"/> per epoch, then <see cref="TrialCompleted"/>, <see cref="TrialFailed"/> or
+/// <see cref="TrialCancelled"/> to the coordinator, one at a time and in order, each sent again every
+/// <see cref="SweepActorSettings.ResendInterval"/> until the coordinator answers that it is persisted
+/// (<see cref="TrialEventRecorded"/>). (<see cref="TrialStarted"/> is the coordinator's own: it records it when it gives
+/// the attempt to the slot.) It stops once its last event is answered. The slot is told when the trial is about to end
+/// (<see cref="TrialEnding"/>: <see cref="SweepActorSettings.AskAhead"/> before a sleeping trial's end, or after a
+/// training trial's last step) so that it can ask for its next trial, and as soon as the training ends
+/// (<see cref="TrainingEnded"/>: the slot starts its next trial while the last event is still being recorded).
 /// </summary>
 /// <remarks>
 /// <see cref="CancelSweep"/> stops the trial at its next step and reports it cancelled (resumable);
@@ -28,6 +32,7 @@ public sealed class ExperimentActor : ReceiveActor, IWithTimers
     private readonly CancellationTokenSource _stop = new();
     private bool _abandoned;
     private bool _trainingEnded;
+    private bool _endingTold;
 
     /// <summary>An actor for <paramref name="trial"/> on <paramref name="slot"/>, reporting to <paramref name="coordinator"/>.</summary>
     public ExperimentActor(RunTrial trial, DeviceSlot slot, IActorRef coordinator, WorkerContext worker)
@@ -45,6 +50,14 @@ public sealed class ExperimentActor : ReceiveActor, IWithTimers
         Receive<Finished>(OnFinished);
         Receive<TrialEventRecorded>(OnRecorded);
         Receive<ResendTick>(_ => _outbox.ResendIfDue(Self));
+        Receive<Ending>(_ =>
+        {
+            if (!_endingTold && !_trainingEnded)
+            {
+                _endingTold = true;
+                Context.Parent.Tell(new TrialEnding(new TrialAttempt(_trial.Trial.Id, _trial.Attempt)));
+            }
+        });
         Receive<CancelSweep>(_ => _stop.Cancel());
         Receive<Abandon>(_ =>
         {
@@ -67,9 +80,13 @@ public sealed class ExperimentActor : ReceiveActor, IWithTimers
         var spec = _trial.Trial;
         var labels = TrialLabels.Of(_trial.Sweep, spec);
         _worker.Log?.Invoke($"{spec.Id} attempt {_trial.Attempt} runs on {_slot.Device}");
-        _outbox.Enqueue(new TrialStarted(spec.Id, _trial.Attempt, TrialRunner.StartSequence, DateTimeOffset.UtcNow, _worker.Node, _slot.Device), self);
         SlotChanged(busy: true);
         Timers.StartPeriodicTimer("resend", ResendTick.Instance, _worker.Settings.ResendInterval);
+        if (spec.Kind == TrialKind.Sleep)
+        {
+            var ahead = TimeSpan.FromMilliseconds(spec.SleepMilliseconds) - _worker.Settings.AskAhead;
+            Timers.StartSingleTimer("ending", Ending.Instance, ahead > TimeSpan.Zero ? ahead : TimeSpan.Zero);
+        }
 
         var observer = _worker.Observer;
         var every = _worker.Settings.StepReportInterval;
@@ -82,6 +99,11 @@ public sealed class ExperimentActor : ReceiveActor, IWithTimers
                 e => self.Tell(new Outgoing(e)),
                 p =>
                 {
+                    if (p.Epoch == p.Epochs && p.Step == p.StepsPerEpoch)
+                    {
+                        self.Tell(Ending.Instance); // the last step: only the final evaluation is left
+                    }
+
                     if (p.Step == 1 || Stopwatch.GetElapsedTime(lastStep) >= every)
                     {
                         lastStep = Stopwatch.GetTimestamp();
@@ -125,7 +147,7 @@ public sealed class ExperimentActor : ReceiveActor, IWithTimers
         _trainingEnded = true;
         SlotChanged(busy: false);
         _worker.Log?.Invoke($"{_trial.Trial.Id} attempt {_trial.Attempt} ended: {f.Last.GetType().Name}{(_abandoned ? " (abandoned)" : string.Empty)}");
-        Context.Parent.Tell(new TrainingEnded(_trial.Trial.Id, _trial.Attempt));
+        Context.Parent.Tell(new TrainingEnded(new TrialAttempt(_trial.Trial.Id, _trial.Attempt)));
         if (_abandoned && f.Last is TrialCancelled)
         {
             Context.Stop(Self);
@@ -153,7 +175,10 @@ public sealed class ExperimentActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>To the slot: the trial's training (or sleep) ended; the slot is free.</summary>
-    internal sealed record TrainingEnded(string TrialId, int Attempt);
+    internal sealed record TrainingEnded(TrialAttempt Attempt);
+
+    /// <summary>To the slot: the trial is about to end; the slot may ask for its next one.</summary>
+    internal sealed record TrialEnding(TrialAttempt Attempt);
 
     private sealed record Outgoing(TrialEvent Event);
 
@@ -162,5 +187,10 @@ public sealed class ExperimentActor : ReceiveActor, IWithTimers
     private sealed record ResendTick
     {
         public static ResendTick Instance { get; } = new();
+    }
+
+    private sealed record Ending
+    {
+        public static Ending Instance { get; } = new();
     }
 }

@@ -10,25 +10,37 @@ namespace Sweeps.Actors;
 /// <summary>
 /// The sweep's coordinator, an actor (a cluster singleton in cluster mode): it keeps the <see cref="SweepState"/>,
 /// records every trial event exactly once into the store (persist, then apply) and answers its sender, and gives
-/// ready trials to idle slots (work pulling). It finishes (<see cref="CoordinatorHandle.Completion"/>) when nothing
-/// runs and nothing more can be given out.
+/// ready trials to slots that want one (work pulling, pushed the moment both exist). It finishes
+/// (<see cref="CoordinatorHandle.Completion"/>) when nothing runs and nothing more can be given out.
 /// </summary>
 /// <remarks>
+/// <para>One attempt, one slot: giving a trial to a slot records its <see cref="TrialStarted"/> (a new attempt number,
+/// the slot's node and device) before the <see cref="RunTrial"/> is sent, so every attempt that may exist anywhere is
+/// in the store, under a number no other slot ever gets. The coordinator knows from the slots'
+/// <see cref="SlotStatus"/> which attempts each holds (running, queued, finishing), and:</para>
+/// <list type="bullet">
+/// <item>an attempt that is no longer its trial's current one (the trial was requeued, or it ended) is stopped
+/// (<see cref="StopTrial"/>), and a requeued trial is not given out again while a slot still holds an earlier attempt
+/// of it: two attempts of a trial never train at once in its folder;</item>
+/// <item>a trial whose current attempt its slot no longer holds (it was dropped, abandoned, or the answer went
+/// elsewhere) is requeued as a new attempt; so is every trial of a slot that terminated (DeathWatch: its node was
+/// downed or left).</item>
+/// </list>
 /// <para>Start: the store's trials and events are replayed (a re-run continues: completed trials stay completed), the
 /// plan's new trials are added, and cancelled trials are requeued (<see cref="TrialRequeued"/>, a new attempt that
 /// resumes from the checkpoint). Trials the store shows running are requeued at once when
-/// <see cref="CoordinatorOptions.RequeueRunningOnStart"/> (embedded mode); otherwise (cluster mode) their slots have
-/// <see cref="SweepActorSettings.ClaimWindow"/> from the first slot status that arrives (at most
-/// <see cref="SweepActorSettings.ClaimTimeout"/> when none does) to say they still run them, nothing is given out
-/// meanwhile, and the unclaimed ones are requeued after it.</para>
-/// <para>Placement: a ready trial (pending, its teacher completed) goes only to an idle slot, the one idle longest;
-/// interrupted trials (resumed from a checkpoint) go before new ones, the rest in plan order (teachers first).</para>
-/// <para>Events (<see cref="RecordEvent"/>): a duplicate (key already recorded) or an illegal one (a stale attempt)
-/// changes nothing; otherwise it is persisted first, then applied. Every one is answered with
-/// <see cref="TrialEventRecorded"/> so that its sender stops re-sending it; one the store fails to record is not answered
-/// (its sender sends it again).</para>
-/// <para>Slots are watched (DeathWatch): when a slot terminates (its node was downed or left), its running trial is
-/// requeued as a new attempt and given to another slot, which resumes it from its last epoch checkpoint.</para>
+/// <see cref="CoordinatorOptions.RequeueRunningOnStart"/> (embedded mode). Otherwise (cluster mode: a restarted
+/// coordinator) nothing is given out until every slot of every node that the store shows running a trial has said
+/// what it holds, or <see cref="SweepActorSettings.ClaimTimeout"/> passed; then the running trials no slot holds are
+/// requeued.</para>
+/// <para>Placement: a ready trial (pending, its teacher completed, no earlier attempt still held) goes to a slot that
+/// wants one: idle slots first (the one idle longest), then slots whose trial is about to end; interrupted trials
+/// (resumed from a checkpoint) go before new ones, the rest in plan order (teachers first).</para>
+/// <para>Events (<see cref="RecordEvent"/>): a duplicate (key already recorded) or an illegal one (a stale attempt's)
+/// changes nothing; otherwise it is persisted first, then applied. A completion is legal from an earlier attempt too
+/// while the trial has not ended (see <see cref="SweepState"/>): a finished training is never thrown away, and the
+/// attempt that was running instead is stopped. Every event is answered with <see cref="TrialEventRecorded"/> so that
+/// its sender stops re-sending it; one the store fails to record is not answered (its sender sends it again).</para>
 /// <para>Cancel (<see cref="CancelSweep"/>): nothing more is given out, every slot is told, and the sweep finishes as
 /// <c>cancelled</c> once no trial runs.</para>
 /// </remarks>
@@ -42,10 +54,11 @@ public sealed class SweepCoordinator : ReceiveActor, IWithTimers
     private readonly SweepActorSettings _settings;
     private readonly Dictionary<IActorRef, SlotEntry> _slots = [];
     private readonly Dictionary<string, IActorRef> _owner = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<IActorRef>> _earlier = new(StringComparer.Ordinal);
     private SweepState _state;
-    private long _idleOrder;
+    private Dictionary<string, HashSet<int>?>? _claims;
+    private long _demandOrder;
     private bool _cancelling;
-    private bool _holding;
     private bool _finished;
 
     /// <summary>A coordinator of <paramref name="plan"/> that records into <paramref name="store"/>.</summary>
@@ -68,7 +81,7 @@ public sealed class SweepCoordinator : ReceiveActor, IWithTimers
         Receive<RecordEvent>(OnEvent);
         Receive<Terminated>(OnTerminated);
         Receive<CancelSweep>(OnCancel);
-        Receive<ClaimWindowEnded>(_ => OnClaimWindowEnded());
+        Receive<ClaimTimedOut>(_ => CloseClaims(timedOut: true));
     }
 
     /// <inheritdoc/>
@@ -128,24 +141,20 @@ public sealed class SweepCoordinator : ReceiveActor, IWithTimers
             RecordAndApply(requeue);
         }
 
-        if (!_options.RequeueRunningOnStart && _settings.ClaimWindow > TimeSpan.Zero && _state.Trials.Values.Any(t => t.Status == TrialStatus.Running))
+        var running = _state.Trials.Values.Where(t => t.Status == TrialStatus.Running).ToList();
+        if (running.Count > 0)
         {
-            // Restarted while slots ran trials: learn which from their statuses before giving anything out. The window
-            // opens with the first status (the workers' proxies find a new coordinator some time after it starts), and
-            // closes after ClaimTimeout when no slot speaks at all.
-            _holding = true;
-            Timers.StartSingleTimer("claim-timeout", ClaimWindowEnded.Instance, _settings.ClaimTimeout);
+            // Restarted while slots held trials: learn from the nodes that ran them what is still alive before
+            // anything is given out (slots of a node report their node's slot count; null: not heard from yet).
+            _claims = running.Select(t => t.Node ?? string.Empty).Distinct(StringComparer.Ordinal)
+                .ToDictionary(n => n, _ => (HashSet<int>?)null, StringComparer.Ordinal);
+            Timers.StartSingleTimer("claim-timeout", ClaimTimedOut.Instance, _settings.ClaimTimeout);
         }
     }
 
     private void OnStatus(SlotStatus status)
     {
         var slot = Sender;
-        if (_holding && !Timers.IsTimerActive("claim"))
-        {
-            Timers.StartSingleTimer("claim", ClaimWindowEnded.Instance, _settings.ClaimWindow);
-        }
-
         if (!_slots.TryGetValue(slot, out var entry))
         {
             entry = new SlotEntry(status.Node, status.Slot, status.Device);
@@ -153,36 +162,71 @@ public sealed class SweepCoordinator : ReceiveActor, IWithTimers
             Context.Watch(slot);
         }
 
-        if (status.TrialId is { } trial)
+        entry.Slots = status.Slots;
+        var pending = entry.Dispatched;
+        if (pending is not null && status.Ask != pending.Run.Ask)
         {
-            OnBusy(slot, entry, trial, status.Attempt);
+            pending = entry.Dispatched = null; // taken (or passed over): what the slot holds says which
         }
-        else if (entry.Dispatched is { } d && d.Ask == status.Ask)
+
+        var holds = status.Holds.ToHashSet();
+        foreach (var held in holds)
         {
-            // The slot has not taken our answer yet: after a while, send it again (it runs it once, by its number).
-            if (!_cancelling && DateTimeOffset.UtcNow - d.SentAt >= _settings.RedispatchAfter && _owner.GetValueOrDefault(d.Trial.Trial.Id) == slot)
+            Reconcile(slot, held, finishing: status.Running != held && status.Next != held);
+        }
+
+        foreach (var (trial, slots) in _earlier.ToList())
+        {
+            if (slots.Contains(slot) && !holds.Any(h => h.TrialId == trial))
             {
-                entry.Dispatched = d with { SentAt = DateTimeOffset.UtcNow };
-                slot.Tell(d.Trial);
+                slots.Remove(slot);
+                if (slots.Count == 0)
+                {
+                    _earlier.Remove(trial);
+                }
+            }
+        }
+
+        foreach (var trial in _owner.Where(o => o.Value.Equals(slot)).Select(o => o.Key).ToList())
+        {
+            var current = new TrialAttempt(trial, _state.Trials[trial].Attempts);
+            if (!holds.Contains(current) && pending?.Run.Trial.Id != trial)
+            {
+                Lost(trial, $"slot {entry.Slot} of {entry.Node} no longer holds it");
+            }
+        }
+
+        if (pending is not null)
+        {
+            // Our answer has not reached the slot yet: after a while, send it again (it takes it once, by its number).
+            if (status.Wants && !_cancelling && DateTimeOffset.UtcNow - pending.SentAt >= _settings.RedispatchAfter)
+            {
+                entry.Dispatched = pending with { SentAt = DateTimeOffset.UtcNow };
+                slot.Tell(pending.Run);
+            }
+        }
+        else if (status.Wants)
+        {
+            if (entry.DemandAsk != status.Ask)
+            {
+                entry.DemandAsk = status.Ask;
+                entry.DemandSince = ++_demandOrder;
             }
 
-            return;
+            entry.Idle = status.IsIdle;
         }
         else
         {
-            if (entry.Dispatched is { } taken && _owner.GetValueOrDefault(taken.Trial.Trial.Id) == slot
-                && _state.Trials[taken.Trial.Trial.Id].Status == TrialStatus.Pending)
-            {
-                // The slot went past our answer without starting it (its start would have arrived before this status):
-                // it took another coordinator's answer instead. Ours goes to another slot.
-                _owner.Remove(taken.Trial.Trial.Id);
-            }
+            entry.DemandAsk = null;
+        }
 
-            entry.Dispatched = null;
-            if (entry.IdleAsk != status.Ask)
+        if (_claims is not null && _claims.ContainsKey(status.Node))
+        {
+            var heard = _claims[status.Node] ??= [];
+            heard.Add(status.Slot);
+            if (_claims.All(c => c.Value is { } h && h.Count >= NodeSlots(c.Key)))
             {
-                entry.IdleAsk = status.Ask;
-                entry.IdleSince = ++_idleOrder;
+                CloseClaims(timedOut: false);
             }
         }
 
@@ -190,29 +234,51 @@ public sealed class SweepCoordinator : ReceiveActor, IWithTimers
         CheckFinished();
     }
 
-    private void OnBusy(IActorRef slot, SlotEntry entry, string trial, int attempt)
-    {
-        entry.IdleAsk = null;
-        if (entry.Dispatched is { } d && d.Trial.Trial.Id != trial && _owner.GetValueOrDefault(d.Trial.Trial.Id) == slot
-            && _state.Trials[d.Trial.Trial.Id].Status == TrialStatus.Pending)
-        {
-            _owner.Remove(d.Trial.Trial.Id); // it runs something else (sent by an earlier coordinator): ours goes elsewhere
-        }
+    private int NodeSlots(string node) => _slots.Values.Where(e => e.Node == node).Select(e => e.Slots).DefaultIfEmpty(int.MaxValue).Max();
 
-        entry.Dispatched = null;
-        if (!_state.Trials.TryGetValue(trial, out var t))
+    // A slot holds attempt `held` of a trial (running, queued or finishing): it is the trial's current attempt (the
+    // slot owns it; after a restart that is the claim), or an earlier one that must stop.
+    private void Reconcile(IActorRef slot, TrialAttempt held, bool finishing)
+    {
+        if (!_state.Trials.TryGetValue(held.TrialId, out var t))
         {
             return;
         }
 
-        var expected = t.Status == TrialStatus.Running ? t.Attempts : t.Attempts + 1;
-        if (t.Status is (TrialStatus.Running or TrialStatus.Pending) && attempt == expected)
+        if (t.Status == TrialStatus.Running && t.Attempts == held.Attempt)
         {
-            _owner[trial] = slot;
+            if (!_owner.TryGetValue(held.TrialId, out var owner))
+            {
+                _owner[held.TrialId] = slot;
+            }
+            else if (!owner.Equals(slot))
+            {
+                Context.System.Log.Warning("{0} is held by two slots ({1}, {2}): stopping it on the second", held, owner.Path, slot.Path);
+                slot.Tell(new StopTrial(held.TrialId, held.Attempt));
+            }
+
+            return;
         }
-        else if (attempt < expected || t.Status is not (TrialStatus.Running or TrialStatus.Pending))
+
+        if (held.Attempt > t.Attempts)
         {
-            slot.Tell(new StopTrial(trial, attempt)); // a requeued (or finished) attempt still running there
+            return; // not an attempt this coordinator knows of (the store says it never started): nothing to fence
+        }
+
+        // An earlier attempt (the trial was requeued, or ended): it must not train beside the trial's next one.
+        if (!finishing)
+        {
+            slot.Tell(new StopTrial(held.TrialId, held.Attempt));
+        }
+
+        if (t.Status == TrialStatus.Pending)
+        {
+            if (!_earlier.TryGetValue(held.TrialId, out var slots))
+            {
+                _earlier[held.TrialId] = slots = [];
+            }
+
+            slots.Add(slot);
         }
     }
 
@@ -249,12 +315,14 @@ public sealed class SweepCoordinator : ReceiveActor, IWithTimers
 
         foreach (var trial in _owner.Where(o => o.Value.Equals(slot)).Select(o => o.Key).ToList())
         {
-            _owner.Remove(trial);
-            var t = _state.Trials[trial];
-            if (t.Status == TrialStatus.Running)
+            Lost(trial, $"slot {entry.Slot} of {entry.Node} is gone");
+        }
+
+        foreach (var (trial, slots) in _earlier.ToList())
+        {
+            if (slots.Remove(slot) && slots.Count == 0)
             {
-                RecordAndApply(new TrialRequeued(trial, t.Attempts + 1, 0, DateTimeOffset.UtcNow));
-                Context.System.Log.Info("slot {0} of {1} is gone: {2} requeued as attempt {3}", entry.Slot, entry.Node, trial, t.Attempts + 1);
+                _earlier.Remove(trial);
             }
         }
 
@@ -277,26 +345,38 @@ public sealed class SweepCoordinator : ReceiveActor, IWithTimers
         CheckFinished();
     }
 
-    private void OnClaimWindowEnded()
+    // The trial's current attempt is held by no slot any more: requeue it as a new attempt (resumed from its checkpoint).
+    private void Lost(string trial, string why)
     {
-        if (!_holding)
+        _owner.Remove(trial);
+        var t = _state.Trials[trial];
+        if (t.Status == TrialStatus.Running)
+        {
+            RecordAndApply(new TrialRequeued(trial, t.Attempts + 1, 0, DateTimeOffset.UtcNow));
+            Context.System.Log.Info("{0} attempt {1}: {2}; requeued as attempt {3}", trial, t.Attempts, why, t.Attempts + 1);
+        }
+    }
+
+    private void CloseClaims(bool timedOut)
+    {
+        if (_claims is null)
         {
             return;
         }
 
-        _holding = false;
-        Timers.CancelAll();
-        var now = DateTimeOffset.UtcNow;
+        var silent = _claims.Where(c => c.Value is null || c.Value.Count < NodeSlots(c.Key)).Select(c => c.Key).ToList();
+        _claims = null;
+        Timers.Cancel("claim-timeout");
         var unclaimed = _state.InOrder.Where(t => t.Status == TrialStatus.Running && !_owner.ContainsKey(t.Spec.Id)).ToList();
         foreach (var t in unclaimed)
         {
-            RecordAndApply(new TrialRequeued(t.Spec.Id, t.Attempts + 1, 0, now));
+            RecordAndApply(new TrialRequeued(t.Spec.Id, t.Attempts + 1, 0, DateTimeOffset.UtcNow));
         }
 
         Context.System.Log.Info(
-            "claim window closed: {0} running trials claimed by their slots, {1} requeued ({2})",
+            "claims closed{0}: {1} running trials held by their slots, {2} requeued ({3})",
+            timedOut ? $" after {_settings.ClaimTimeout.TotalSeconds:F0} s without every slot of {string.Join(", ", silent)}" : string.Empty,
             _owner.Count, unclaimed.Count, string.Join(", ", unclaimed.Select(t => t.Spec.Id)));
-
         Dispatch();
         CheckFinished();
     }
@@ -333,7 +413,12 @@ public sealed class SweepCoordinator : ReceiveActor, IWithTimers
         var after = next.Trials[e.TrialId];
         if (after.Status is TrialStatus.Completed or TrialStatus.Failed or TrialStatus.Cancelled)
         {
-            _owner.Remove(e.TrialId);
+            if (_owner.Remove(e.TrialId, out var owner) && e.Attempt != before.Attempts)
+            {
+                // An earlier attempt's completion won: the attempt running instead stops.
+                Context.System.Log.Info("{0} completed by attempt {1}: attempt {2} stops", e.TrialId, e.Attempt, before.Attempts);
+                owner.Tell(new StopTrial(e.TrialId, before.Attempts));
+            }
         }
 
         var labels = TrialLabels.Of(_options.Sweep, after.Spec);
@@ -353,7 +438,7 @@ public sealed class SweepCoordinator : ReceiveActor, IWithTimers
 
     private void Dispatch()
     {
-        if (_cancelling || _holding || _finished)
+        if (_cancelling || _claims is not null || _finished)
         {
             return;
         }
@@ -361,13 +446,13 @@ public sealed class SweepCoordinator : ReceiveActor, IWithTimers
         List<TrialState>? ready = null;
         while (true)
         {
-            var idle = IdleSlot();
-            if (idle is null)
+            var wanting = Wanting();
+            if (wanting is null)
             {
                 return;
             }
 
-            ready ??= [.. _state.Ready().Where(t => !_owner.ContainsKey(t.Spec.Id)).OrderBy(t => t.Attempts > 0 ? 0 : 1)];
+            ready ??= [.. _state.Ready().Where(t => !_owner.ContainsKey(t.Spec.Id) && !_earlier.ContainsKey(t.Spec.Id)).OrderBy(t => t.Resumable ? 0 : 1)];
             if (ready.Count == 0)
             {
                 return;
@@ -375,28 +460,49 @@ public sealed class SweepCoordinator : ReceiveActor, IWithTimers
 
             var t = ready[0];
             ready.RemoveAt(0);
-            var (slot, entry) = idle.Value;
+            var (slot, entry) = wanting.Value;
+            var now = DateTimeOffset.UtcNow;
+            var started = new TrialStarted(t.Spec.Id, t.Attempts + 1, TrialRunner.StartSequence, now, entry.Node, entry.Device);
+            try
+            {
+                if (RecordAndApply(started) != EventOutcome.Recorded)
+                {
+                    continue; // cannot happen: the store and the state agree that this attempt is new
+                }
+            }
+            catch (StoreException ex)
+            {
+                Context.System.Log.Warning("the store did not record the start of {0}: {1}; it is given out at the next request", t.Spec.Id, ex.Message);
+                return;
+            }
+
             var teacher = t.Spec.Teacher is { } id ? Path.Combine(_options.TrialDirectory(id), "model.pt") : null;
             var run = new RunTrial(
-                _options.Sweep, t.Spec, t.Attempts + 1, _options.TrialDirectory(t.Spec.Id), teacher, _options.DataDirectory, _options.TrainLimit,
-                _options.TestLimit, DateTimeOffset.UtcNow, entry.IdleAsk!.Value)
+                _options.Sweep, t.Spec, started.Attempt, _options.TrialDirectory(t.Spec.Id), teacher, _options.DataDirectory, _options.TrainLimit,
+                _options.TestLimit, now, entry.DemandAsk!.Value)
             {
                 ImageSize = _options.ImageSize,
                 SkipBadImages = _options.SkipBadImages,
             };
-            entry.Dispatched = new Sent(run, run.Ask, run.SentAt);
-            entry.IdleAsk = null;
+            entry.Dispatched = new Sent(run, now);
+            entry.DemandAsk = null;
             _owner[t.Spec.Id] = slot;
             slot.Tell(run);
         }
     }
 
-    private (IActorRef Slot, SlotEntry Entry)? IdleSlot()
+    // The slot that gets the next trial: idle slots before slots whose trial is about to end, each the one asking longest.
+    private (IActorRef Slot, SlotEntry Entry)? Wanting()
     {
         (IActorRef, SlotEntry)? best = null;
         foreach (var (slot, entry) in _slots)
         {
-            if (entry.IdleAsk is not null && entry.Dispatched is null && (best is null || entry.IdleSince < best.Value.Item2.IdleSince))
+            if (entry.DemandAsk is null || entry.Dispatched is not null)
+            {
+                continue;
+            }
+
+            if (best is not { Item2: var b } || (entry.Idle, -entry.DemandSince).CompareTo((b.Idle, -b.DemandSince)) > 0)
             {
                 best = (slot, entry);
             }
@@ -407,7 +513,7 @@ public sealed class SweepCoordinator : ReceiveActor, IWithTimers
 
     private void CheckFinished()
     {
-        if (_finished || _holding)
+        if (_finished || _claims is not null)
         {
             return;
         }
@@ -427,7 +533,7 @@ public sealed class SweepCoordinator : ReceiveActor, IWithTimers
         _handle.Finish(status);
     }
 
-    private sealed record Sent(RunTrial Trial, int Ask, DateTimeOffset SentAt);
+    private sealed record Sent(RunTrial Run, DateTimeOffset SentAt);
 
     private sealed class SlotEntry(string node, int slot, string device)
     {
@@ -437,15 +543,19 @@ public sealed class SweepCoordinator : ReceiveActor, IWithTimers
 
         public string Device { get; } = device;
 
-        public int? IdleAsk { get; set; }
+        public int Slots { get; set; } = 1;
 
-        public long IdleSince { get; set; }
+        public int? DemandAsk { get; set; }
+
+        public long DemandSince { get; set; }
+
+        public bool Idle { get; set; }
 
         public Sent? Dispatched { get; set; }
     }
 
-    private sealed record ClaimWindowEnded
+    private sealed record ClaimTimedOut
     {
-        public static ClaimWindowEnded Instance { get; } = new();
+        public static ClaimTimedOut Instance { get; } = new();
     }
 }

@@ -53,6 +53,18 @@ public sealed class WorkerContext(string node, ISweepObserver? observer = null, 
         }
     }
 
+    /// <summary>Whether experiment actors that were stopped left events unanswered (see <see cref="Courier"/>).</summary>
+    public bool HasOrphans
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _orphans.Count > 0;
+            }
+        }
+    }
+
     /// <summary>Takes the events left unanswered by experiment actors that were stopped (see <see cref="Courier"/>).</summary>
     public IReadOnlyList<Messages.TrialEvent> TakeOrphans()
     {

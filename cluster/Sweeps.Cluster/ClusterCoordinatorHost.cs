@@ -12,9 +12,9 @@ namespace Sweeps.Cluster;
 /// the cluster singleton, with its store at the configuration's <c>store-path</c>. Workers' slots ask it for work
 /// through a singleton proxy. Trial folders (checkpoints) go under the shared checkpoint folder,
 /// <c>checkpoint-dir/&lt;sweep&gt;/trials/&lt;id&gt;</c>; results and the report go to the output folder. Killed and
-/// started again, it replays the store, gives the slots <see cref="SweepActorSettings.ClaimWindow"/> to say which
-/// trials they still run, and continues; events sent meanwhile are sent again by their experiment actors until it
-/// answers.
+/// started again, it replays the store, waits until the slots of the nodes that ran trials said which attempts they
+/// still hold (at most <see cref="SweepActorSettings.ClaimTimeout"/>), and continues; events sent meanwhile are sent
+/// again by their experiment actors until it answers.
 /// </summary>
 public static class ClusterCoordinatorHost
 {

@@ -10,7 +10,8 @@ namespace Sweeps.Cluster;
 /// coordinator singleton for work and running one trial at a time. Its trials' checkpoints are in the shared
 /// checkpoint folder: when this node dies, the coordinator requeues its trials and other slots resume them. When the
 /// cluster downs this node (it was unreachable too long, or it lost the coordinator), its trials stop, and the node
-/// joins the cluster again as a new member whose <see cref="Courier"/> delivers the events they had not got answered.
+/// joins the cluster again as a new member: its <see cref="Courier"/> first delivers the events they had not got
+/// answered, then its slots ask for work again.
 /// </summary>
 public static class ClusterWorkerHost
 {
@@ -49,15 +50,26 @@ public static class ClusterWorkerHost
         {
             var system = ClusterNode.Start(config, ClusterNode.WorkerRole);
             var proxy = ClusterNode.CoordinatorProxy(system);
-            var slotActors = slots.Select(s => system.ActorOf(SlotActor.Props(proxy, s, worker), $"slot-{s.Index}")).ToList();
-            // Events of trials of an earlier membership (this node was downed) that were not answered yet.
-            system.ActorOf(Courier.Props(proxy, worker), "courier");
             ClusterNode.ReportMembership(system, metrics);
-            await log.WriteLineAsync(
-                $"worker {node}: {slots.Count} slots ({string.Join(", ", devices)}), node {ClusterNode.Address(system)}, seeds {string.Join(", ", config.SeedNodes)}"
-                + (config.Tls is null ? string.Empty : ", TLS")).ConfigureAwait(false);
+            List<IActorRef> slotActors = [];
             try
             {
+                // Events of trials of an earlier membership (this node was downed) that were not answered yet go first,
+                // so that the coordinator knows how those trials ended before these slots say what they hold.
+                if (worker.HasOrphans)
+                {
+                    var courier = system.ActorOf(Courier.Props(proxy, worker), "courier");
+                    await Task.WhenAny(courier.WatchAsync(CancellationToken.None), system.WhenTerminated).WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                if (!system.WhenTerminated.IsCompleted)
+                {
+                    slotActors = [.. slots.Select(s => system.ActorOf(SlotActor.Props(proxy, s, worker, slots.Count), $"slot-{s.Index}"))];
+                    await log.WriteLineAsync(
+                        $"worker {node}: {slots.Count} slots ({string.Join(", ", devices)}), node {ClusterNode.Address(system)}, seeds {string.Join(", ", config.SeedNodes)}"
+                        + (config.Tls is null ? string.Empty : ", TLS")).ConfigureAwait(false);
+                }
+
                 await system.WhenTerminated.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)

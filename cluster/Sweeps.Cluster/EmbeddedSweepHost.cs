@@ -74,7 +74,7 @@ public static class EmbeddedSweepHost
             var coordinator = system.ActorOf(run.CoordinatorProps(SweepActorSettings.Embedded), "coordinator");
             foreach (var slot in slots)
             {
-                system.ActorOf(SlotActor.Props(coordinator, slot, worker), $"slot-{slot.Index}");
+                system.ActorOf(SlotActor.Props(coordinator, slot, worker, slots.Count), $"slot-{slot.Index}");
             }
 
             status = await run.RunAsync(c => coordinator.Tell(c), null, cancellationToken).ConfigureAwait(false);

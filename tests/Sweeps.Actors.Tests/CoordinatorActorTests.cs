@@ -2,14 +2,15 @@ using Akka.Actor;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using Sweeps.Actors.Messages;
+using Sweeps.Actors.Planning;
 using Sweeps.Actors.State;
 using Sweeps.Actors.Storage;
 using static Sweeps.Actors.Tests.Events;
 
 namespace Sweeps.Actors.Tests;
 
-/// <summary>The coordinator actor with test probes as slots: placement, persist-then-ack, duplicates, DeathWatch,
-/// cancel, and a restart's claim window.</summary>
+/// <summary>The coordinator actor with test probes as slots: placement (and asking ahead), persist-then-ack,
+/// duplicates, DeathWatch, cancel, a restart's claims, and the races that once ran a trial twice.</summary>
 public sealed class CoordinatorActorTests : TestKit
 {
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
@@ -30,23 +31,46 @@ public sealed class CoordinatorActorTests : TestKit
         }
     }
 
-    private (IActorRef Actor, CoordinatorHandle Handle) Coordinator(bool requeueRunning = true, SweepActorSettings? settings = null)
+    private (IActorRef Actor, CoordinatorHandle Handle) Coordinator(bool requeueRunning = true, SweepActorSettings? settings = null) =>
+        Coordinator(Plan, requeueRunning, settings);
+
+    private (IActorRef Actor, CoordinatorHandle Handle) Coordinator(IReadOnlyList<TrialSpec> plan, bool requeueRunning = true, SweepActorSettings? settings = null)
     {
-        var handle = new CoordinatorHandle(SweepState.Create(Plan));
+        var handle = new CoordinatorHandle(SweepState.Create(plan));
         var options = new CoordinatorOptions { Sweep = "t", OutputDirectory = "/out", TrainLimit = 64, TestLimit = 32, RequeueRunningOnStart = requeueRunning };
-        return (Sys.ActorOf(SweepCoordinator.Props(options, Plan, _store, handle, null, settings)), handle);
+        return (Sys.ActorOf(SweepCoordinator.Props(options, plan, _store, handle, null, settings)), handle);
     }
 
-    private static SlotStatus Idle(int ask, int slot = 0) => new("node/1", slot, "cpu", ask, null, 0);
+    private static IReadOnlyList<TrialSpec> Sleepers(int count) => [.. Enumerable.Range(1, count).Select(i => SweepPlanner.Sleeping(i, "synthetic", 10))];
 
-    private static SlotStatus Busy(string trial, int attempt, int ask, int slot = 0) => new("node/1", slot, "cpu", ask, trial, attempt);
+    private static SlotStatus Idle(int ask, int slot = 0, string node = "node/1", int slots = 1, params TrialAttempt[] finishing) =>
+        new(node, slot, slots, "cpu", ask, true, null, null, finishing);
+
+    private static SlotStatus Busy(
+        string trial, int attempt, int ask, int slot = 0, string node = "node/1", int slots = 1, bool ending = false, TrialAttempt? next = null) =>
+        new(node, slot, slots, "cpu", ask, ending && next is null, new TrialAttempt(trial, attempt), next, []);
+
+    private static TrialCompleted Done(string id, int attempt) => new(id, attempt, 2, Time, null, null, null, null, null, null, null, null);
 
     private static EventOutcome Record(TestProbe from, IActorRef coordinator, TrialEvent e)
     {
         from.Send(coordinator, new RecordEvent(e));
-        var answer = from.ExpectMsg<TrialEventRecorded>();
+        var answer = from.FishForMessage<TrialEventRecorded>(_ => true);
         Assert.Equal(e.Key, answer.Key);
         return answer.Outcome;
+    }
+
+    // A store whose sweep ran: each trial started on a node (attempt 1), as a coordinator that was then killed left it.
+    private IReadOnlyList<TrialSpec> StoreWithRunning(int count, params string[] nodes)
+    {
+        var plan = Sleepers(count);
+        _store.AddTrials(plan);
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            _store.Record(new TrialStarted(plan[i].Id, 1, 1, Time, nodes[i], "cpu"));
+        }
+
+        return plan;
     }
 
     [Fact]
@@ -57,6 +81,9 @@ public sealed class CoordinatorActorTests : TestKit
         slot.Send(c, Idle(1));
         var teacher = slot.ExpectMsg<RunTrial>();
         Assert.Equal((T, 1, "/out/trials/" + T, null, 64, 32, 1), (teacher.Trial.Id, teacher.Attempt, teacher.Directory, teacher.TeacherCheckpoint, teacher.TrainLimit, teacher.TestLimit, teacher.Ask));
+        // The start is the coordinator's record, made before the trial was sent: the attempt, the slot's node and device.
+        var started = Assert.IsType<TrialStarted>(Assert.Single(_store.LoadEvents()));
+        Assert.Equal((T, 1, 1, "node/1", "cpu"), (started.TrialId, started.Attempt, started.Sequence, started.Node, started.Device));
 
         // A second idle slot gets nothing: the student waits for its teacher.
         var other = CreateTestProbe();
@@ -64,7 +91,6 @@ public sealed class CoordinatorActorTests : TestKit
         other.ExpectNoMsg(Quiet);
 
         slot.Send(c, Busy(T, 1, 2));
-        Assert.Equal(EventOutcome.Recorded, Record(slot, c, Started(T)));
         Assert.Equal(EventOutcome.Recorded, Record(slot, c, Epoch(T, 1, 0.5)));
         other.ExpectNoMsg(Quiet);
         Assert.Equal(EventOutcome.Recorded, Record(slot, c, Completed(T, 4)));
@@ -74,7 +100,6 @@ public sealed class CoordinatorActorTests : TestKit
         Assert.Equal((S, "/out/trials/" + T + "/model.pt"), (student.Trial.Id, student.TeacherCheckpoint));
         Assert.False(handle.Completion.IsCompleted);
 
-        Assert.Equal(EventOutcome.Recorded, Record(other, c, Started(S)));
         Assert.Equal(EventOutcome.Recorded, Record(other, c, Completed(S, 4)));
         Assert.Equal("completed", await handle.Completion.WaitAsync(TimeSpan.FromSeconds(5)));
         Assert.Equal(5, _store.LoadEvents().Count);
@@ -89,15 +114,15 @@ public sealed class CoordinatorActorTests : TestKit
         slot.ExpectMsg<RunTrial>();
 
         _store.BeforeRecord = e => Assert.DoesNotContain(e.Key, _store.LoadEvents().Select(x => x.Key));
-        Assert.Equal(EventOutcome.Recorded, Record(slot, c, Started(T)));
-        Assert.Contains(Started(T).Key, _store.LoadEvents().Select(e => e.Key));
+        Assert.Equal(EventOutcome.Recorded, Record(slot, c, Epoch(T, 1, 0.5)));
+        Assert.Contains(Epoch(T, 1, 0.5).Key, _store.LoadEvents().Select(e => e.Key));
 
         // The disk fails: no answer (the sender sends it again), and the state did not move.
         _store.BeforeRecord = _ => throw new StoreException("disk full");
-        slot.Send(c, new RecordEvent(Epoch(T, 1, 0.5)));
+        slot.Send(c, new RecordEvent(Epoch(T, 2, 0.6)));
         slot.ExpectNoMsg(Quiet);
         _store.BeforeRecord = null;
-        Assert.Equal(EventOutcome.Recorded, Record(slot, c, Epoch(T, 1, 0.5)));
+        Assert.Equal(EventOutcome.Recorded, Record(slot, c, Epoch(T, 2, 0.6)));
     }
 
     [Fact]
@@ -107,7 +132,6 @@ public sealed class CoordinatorActorTests : TestKit
         var slot = CreateTestProbe();
         slot.Send(c, Idle(1));
         slot.ExpectMsg<RunTrial>();
-        Assert.Equal(EventOutcome.Recorded, Record(slot, c, Started(T)));
         Assert.Equal(EventOutcome.Recorded, Record(slot, c, Epoch(T, 1, 0.5)));
         var state = handle.State;
         var events = _store.LoadEvents();
@@ -126,7 +150,6 @@ public sealed class CoordinatorActorTests : TestKit
         var doomed = CreateTestProbe();
         doomed.Send(c, Idle(1));
         doomed.ExpectMsg<RunTrial>();
-        Record(doomed, c, Started(T));
         Record(doomed, c, Epoch(T, 1, 0.5));
         var survivor = CreateTestProbe();
         survivor.Send(c, Idle(1, slot: 1));
@@ -138,17 +161,19 @@ public sealed class CoordinatorActorTests : TestKit
 
         var resumed = survivor.ExpectMsg<RunTrial>();
         Assert.Equal((T, 2), (resumed.Trial.Id, resumed.Attempt));
-        var requeue = Assert.IsType<TrialRequeued>(_store.LoadEvents()[^1]);
+        var events = _store.LoadEvents();
+        var requeue = Assert.IsType<TrialRequeued>(events[^2]);
         Assert.Equal((T, 2, 0), (requeue.TrialId, requeue.Attempt, requeue.Sequence));
-        Assert.Equal((TrialStatus.Pending, true, 1), (handle.State.Trials[T].Status, handle.State.Trials[T].Resumable, handle.State.Trials[T].EpochsCompleted));
+        Assert.Equal((T, 2), (((TrialStarted)events[^1]).TrialId, events[^1].Attempt));
+        Assert.Equal((TrialStatus.Running, true, 1), (handle.State.Trials[T].Status, handle.State.Trials[T].Resumable, handle.State.Trials[T].EpochsCompleted));
 
         // The dead attempt's late events are stale now.
         Assert.Equal(EventOutcome.Rejected, Record(survivor, c, Epoch(T, 2, 0.6)));
-        Assert.Equal(EventOutcome.Recorded, Record(survivor, c, Started(T, attempt: 2)));
+        Assert.Equal(EventOutcome.Recorded, Record(survivor, c, Epoch(T, 2, 0.6, attempt: 2)));
     }
 
     [Fact]
-    public void SlotTerminatedBeforeItStartedItsTrial_TheTrialGoesToAnotherSlotAsTheSameAttempt()
+    public void SlotTerminatedBeforeItTookItsTrial_TheTrialGoesToAnotherSlotAsTheNextAttempt()
     {
         var (c, _) = Coordinator();
         var doomed = CreateTestProbe();
@@ -158,8 +183,8 @@ public sealed class CoordinatorActorTests : TestKit
         survivor.Send(c, Idle(1, slot: 1));
 
         Sys.Stop(doomed.Ref);
-        Assert.Equal((T, 1), (survivor.ExpectMsg<RunTrial>().Trial.Id, 1));
-        Assert.Empty(_store.LoadEvents());
+        Assert.Equal((T, 2), (survivor.ExpectMsg<RunTrial>().Trial.Id, 2));
+        Assert.Equal([1, 2], _store.LoadEvents().OfType<TrialStarted>().Select(s => s.Attempt));
     }
 
     [Fact]
@@ -174,21 +199,81 @@ public sealed class CoordinatorActorTests : TestKit
         Thread.Sleep(400);
         slot.Send(c, Idle(1));
         Assert.Equal(first, slot.ExpectMsg<RunTrial>());
+        Assert.Single(_store.LoadEvents());
+    }
+
+    [Fact]
+    public void SlotNoLongerHoldingItsAttempt_TheTrialIsRequeuedAndGivenOutAgain()
+    {
+        // The answer was passed over (the slot took another answer to the same request) or the queued trial dropped:
+        // the slot's next request no longer holds it.
+        var (c, handle) = Coordinator(Sleepers(1));
+        var slot = CreateTestProbe();
+        slot.Send(c, Idle(1));
+        Assert.Equal(1, slot.ExpectMsg<RunTrial>().Attempt);
+        slot.Send(c, Idle(2));
+        var again = slot.ExpectMsg<RunTrial>();
+        Assert.Equal(("sleep-0001", 2, 2), (again.Trial.Id, again.Attempt, again.Ask));
+        Assert.Equal((TrialStatus.Running, 2), (handle.State.Trials["sleep-0001"].Status, handle.State.Trials["sleep-0001"].Attempts));
+        Assert.IsType<TrialRequeued>(_store.LoadEvents()[1]);
     }
 
     [Fact]
     public void InterruptedTrials_GoBeforeNewOnes()
     {
         // A plan of three sleeping trials; the second ran and was interrupted (its process died).
-        var plan = Enumerable.Range(1, 3).Select(i => Sweeps.Actors.Planning.SweepPlanner.Sleeping(i, "synthetic", 10)).ToList();
+        var plan = Sleepers(3);
         _store.AddTrials(plan);
         _store.Record(new TrialStarted("sleep-0002", 1, 1, Time, "node", "cpu"));
-        var handle = new CoordinatorHandle(SweepState.Create(plan));
-        var c = Sys.ActorOf(SweepCoordinator.Props(new CoordinatorOptions { Sweep = "t", OutputDirectory = "/out" }, plan, _store, handle));
+        var (c, _) = Coordinator(plan);
         var slot = CreateTestProbe();
         slot.Send(c, Idle(1));
         var first = slot.ExpectMsg<RunTrial>();
         Assert.Equal(("sleep-0002", 2), (first.Trial.Id, first.Attempt));
+    }
+
+    [Fact]
+    public void SlotAskingAhead_GetsTheNextTrialQueued_NothingRequeued()
+    {
+        var (c, _) = Coordinator(Sleepers(2));
+        var a = CreateTestProbe();
+        a.Send(c, Idle(1));
+        Assert.Equal("sleep-0001", a.ExpectMsg<RunTrial>().Trial.Id);
+
+        // a's trial is about to end: it asks ahead and gets the next trial at once, queued behind its running one.
+        a.Send(c, Busy("sleep-0001", 1, 2, ending: true));
+        var next = a.ExpectMsg<RunTrial>();
+        Assert.Equal(("sleep-0002", 1, 2), (next.Trial.Id, next.Attempt, next.Ask));
+
+        // Queued behind its running trial: the slot holds both; nothing is requeued.
+        a.Send(c, Busy("sleep-0001", 1, 3, next: new TrialAttempt("sleep-0002", 1)));
+        a.ExpectNoMsg(Quiet);
+        Assert.DoesNotContain(_store.LoadEvents(), e => e is TrialRequeued);
+        Assert.Equal(2, _store.LoadEvents().OfType<TrialStarted>().Count());
+    }
+
+    [Fact]
+    public void TrialBecomingReady_GoesToTheIdleSlot_BeforeASlotThatAskedAheadEarlier()
+    {
+        var (c, _) = Coordinator(Sleepers(2));
+        var a = CreateTestProbe();
+        a.Send(c, Idle(1));
+        Assert.Equal("sleep-0001", a.ExpectMsg<RunTrial>().Trial.Id);
+        var doomed = CreateTestProbe();
+        doomed.Send(c, Idle(1, slot: 1));
+        Assert.Equal("sleep-0002", doomed.ExpectMsg<RunTrial>().Trial.Id);
+
+        // a asks ahead, then b is idle; nothing is ready for either.
+        a.Send(c, Busy("sleep-0001", 1, 2, ending: true));
+        var b = CreateTestProbe();
+        b.Send(c, Idle(1, slot: 2));
+        a.ExpectNoMsg(Quiet);
+        b.ExpectNoMsg(TimeSpan.Zero);
+
+        // sleep-0002 is requeued (its slot is gone): the idle slot gets it, although a asked first.
+        Sys.Stop(doomed.Ref);
+        Assert.Equal(("sleep-0002", 2), (b.ExpectMsg<RunTrial>().Trial.Id, 2));
+        a.ExpectNoMsg(Quiet);
     }
 
     [Fact]
@@ -198,7 +283,6 @@ public sealed class CoordinatorActorTests : TestKit
         var slot = CreateTestProbe();
         slot.Send(c, Idle(1));
         slot.ExpectMsg<RunTrial>();
-        Record(slot, c, Started(T));
         var idle = CreateTestProbe();
         idle.Send(c, Idle(1, slot: 1));
 
@@ -214,44 +298,114 @@ public sealed class CoordinatorActorTests : TestKit
     }
 
     [Fact]
-    public void Restart_RunningTrialClaimedBySlotStaysWithIt_UnclaimedOneRequeuedAfterTheClaimWindow()
+    public void Restart_NothingGivenOutUntilEveryNodeThatRanATrialSpoke_ALateNodeKeepsItsAttempt_NoTrialRunsTwice()
     {
-        var plan = Enumerable.Range(1, 2).Select(i => Sweeps.Actors.Planning.SweepPlanner.Sleeping(i, "synthetic", 10)).ToList();
-        _store.AddTrials(plan);
-        _store.Record(new TrialStarted("sleep-0001", 1, 1, Time, "node", "cpu"));
-        _store.Record(new TrialStarted("sleep-0002", 1, 1, Time, "node", "cpu"));
-        var handle = new CoordinatorHandle(SweepState.Create(plan));
-        var settings = new SweepActorSettings { ClaimWindow = TimeSpan.FromMilliseconds(800), ClaimTimeout = TimeSpan.FromSeconds(30) };
-        var c = Sys.ActorOf(SweepCoordinator.Props(
-            new CoordinatorOptions { Sweep = "t", OutputDirectory = "/out", RequeueRunningOnStart = false }, plan, _store, handle, null, settings));
-        var runner = CreateTestProbe();
-        var idle = CreateTestProbe();
-        runner.Send(c, Busy("sleep-0001", 1, 2));
-        idle.Send(c, Idle(1, slot: 1));
+        // The race behind the 18th completion: after a restart, node/1 answered at once and node/2 (whose slot still
+        // ran sleep-0001) only later (a loaded machine). The coordinator used to wait a fixed window after the first
+        // status, requeue sleep-0001 and give it to node/1 while node/2 still ran it; both ran it to the end.
+        var plan = StoreWithRunning(2, "node/2");
+        var (c, handle) = Coordinator(plan, requeueRunning: false);
+        var early = CreateTestProbe();
+        early.Send(c, Idle(1, node: "node/1"));
+        early.ExpectNoMsg(TimeSpan.FromSeconds(1.5));
 
-        // Nothing is given out during the window (it opened with the first status); then the unclaimed trial is
-        // requeued and goes to the idle slot.
-        idle.ExpectNoMsg(TimeSpan.FromMilliseconds(500));
-        var requeued = idle.ExpectMsg<RunTrial>(TimeSpan.FromSeconds(3));
-        Assert.Equal(("sleep-0002", 2), (requeued.Trial.Id, requeued.Attempt));
-        Assert.Equal((TrialStatus.Running, 1), (handle.State.Trials["sleep-0001"].Status, handle.State.Trials["sleep-0001"].Attempts));
-
-        // The claimed one completes under its first attempt.
-        Assert.Equal(EventOutcome.Recorded, Record(runner, c, new TrialCompleted("sleep-0001", 1, 2, Time, null, null, null, null, null, null, null, null)));
+        var late = CreateTestProbe();
+        late.Send(c, Busy("sleep-0001", 1, 2, node: "node/2"));
+        // node/2 said what it holds: the rest goes out, and the one it runs stays with it.
+        Assert.Equal(("sleep-0002", 1), (early.ExpectMsg<RunTrial>().Trial.Id, 1));
+        Assert.Equal(EventOutcome.Recorded, Record(late, c, Done("sleep-0001", 1)));
+        early.Send(c, Busy("sleep-0002", 1, 2, node: "node/1"));
+        early.ExpectNoMsg(Quiet);
+        Assert.Equal(TrialStatus.Completed, handle.State.Trials["sleep-0001"].Status);
+        Assert.Single(_store.LoadEvents().OfType<TrialStarted>(), s => s.TrialId == "sleep-0001");
+        Assert.DoesNotContain(_store.LoadEvents(), e => e is TrialRequeued);
     }
 
     [Fact]
-    public void Restart_NoSlotEverSpeaks_ClaimWindowClosesAfterTheTimeout()
+    public void Restart_AnAttemptWhoseLastEventIsStillOnItsWay_IsHeldByItsSlot_ItsCompletionIsRecorded()
     {
-        var plan = new[] { Sweeps.Actors.Planning.SweepPlanner.Sleeping(1, "synthetic", 10) };
-        _store.AddTrials(plan);
-        _store.Record(new TrialStarted("sleep-0001", 1, 1, Time, "node", "cpu"));
-        var handle = new CoordinatorHandle(SweepState.Create(plan));
-        var settings = new SweepActorSettings { ClaimWindow = TimeSpan.FromSeconds(30), ClaimTimeout = TimeSpan.FromMilliseconds(500) };
-        Sys.ActorOf(SweepCoordinator.Props(
-            new CoordinatorOptions { Sweep = "t", OutputDirectory = "/out", RequeueRunningOnStart = false }, plan, _store, handle, null, settings));
-        AwaitCondition(() => handle.State.Trials["sleep-0001"].Status == TrialStatus.Pending, TimeSpan.FromSeconds(5));
-        Assert.IsType<TrialRequeued>(_store.LoadEvents()[^1]);
+        // The other way a trial completed twice: its training ended while the coordinator was down, so its slot was
+        // idle; its completion (re-sent every second) arrived after the claim window, the trial had been given out
+        // again, and the completion was rejected. Now the slot reports the finishing attempt, which holds the trial.
+        var plan = StoreWithRunning(1, "node/1");
+        var (c, handle) = Coordinator(plan, requeueRunning: false);
+        var slot = CreateTestProbe();
+        slot.Send(c, Idle(2, finishing: new TrialAttempt("sleep-0001", 1)));
+        slot.ExpectNoMsg(TimeSpan.FromSeconds(1));
+
+        var experiment = CreateTestProbe();
+        Assert.Equal(EventOutcome.Recorded, Record(experiment, c, Done("sleep-0001", 1)));
+        Assert.Equal(TrialStatus.Completed, handle.State.Trials["sleep-0001"].Status);
+        slot.Send(c, Idle(2));
+        slot.ExpectNoMsg(Quiet);
+        Assert.Single(_store.LoadEvents().OfType<TrialStarted>());
+    }
+
+    [Fact]
+    public void Restart_EverySlotOfTheNodeSpokeWithoutTheTrial_ItIsRequeuedAtOnce()
+    {
+        var plan = StoreWithRunning(1, "node/1");
+        var (c, _) = Coordinator(plan, requeueRunning: false, new SweepActorSettings { ClaimTimeout = TimeSpan.FromMinutes(5) });
+        var first = CreateTestProbe();
+        var second = CreateTestProbe();
+        first.Send(c, Idle(1, slot: 0, slots: 2));
+        first.ExpectNoMsg(Quiet);
+        second.Send(c, Idle(1, slot: 1, slots: 2));
+        var resumed = first.ExpectMsg<RunTrial>();
+        Assert.Equal(("sleep-0001", 2), (resumed.Trial.Id, resumed.Attempt));
+    }
+
+    [Fact]
+    public void Restart_ANodeThatNeverSpeaks_ItsTrialsAreRequeuedAfterTheClaimTimeout()
+    {
+        var plan = StoreWithRunning(1, "node/9");
+        var (c, handle) = Coordinator(plan, requeueRunning: false, new SweepActorSettings { ClaimTimeout = TimeSpan.FromMilliseconds(800) });
+        var other = CreateTestProbe();
+        other.Send(c, Idle(1, node: "node/1"));
+        other.ExpectNoMsg(TimeSpan.FromMilliseconds(400));
+        Assert.Equal(("sleep-0001", 2), (other.ExpectMsg<RunTrial>(TimeSpan.FromSeconds(5)).Trial.Id, 2));
+        Assert.Contains(_store.LoadEvents(), e => e is TrialRequeued { Attempt: 2 });
+        Assert.Equal(TrialStatus.Running, handle.State.Trials["sleep-0001"].Status);
+    }
+
+    [Fact]
+    public void RequeuedTrial_NotGivenOutWhileASlotStillHoldsAnEarlierAttempt_WhichIsToldToStop()
+    {
+        // sleep-0001 was requeued (node/2 was silent past the claim timeout); node/2 then speaks, still running
+        // attempt 1. It is told to stop, and attempt 2 goes out only once no slot holds attempt 1 any more.
+        var plan = StoreWithRunning(1, "node/2");
+        var (c, _) = Coordinator(plan, requeueRunning: false, new SweepActorSettings { ClaimTimeout = TimeSpan.FromMilliseconds(300) });
+        // (The handle shows every trial pending before the coordinator loaded the store: wait for the requeue itself.)
+        AwaitCondition(() => _store.LoadEvents().Any(e => e is TrialRequeued { TrialId: "sleep-0001", Attempt: 2 }), TimeSpan.FromSeconds(5));
+        var zombie = CreateTestProbe();
+        zombie.Send(c, Busy("sleep-0001", 1, 2, node: "node/2"));
+        Assert.Equal(new StopTrial("sleep-0001", 1), zombie.ExpectMsg<StopTrial>());
+
+        var idle = CreateTestProbe();
+        idle.Send(c, Idle(1, node: "node/1", slot: 0));
+        idle.ExpectNoMsg(Quiet);
+        zombie.Send(c, Idle(2, node: "node/2"));
+        Assert.Equal(2, idle.ExpectMsg<RunTrial>().Attempt);
+    }
+
+    [Fact]
+    public void LateCompletionOfAnEarlierAttempt_CompletesTheTrial_TheNewerAttemptIsStopped()
+    {
+        var (c, handle) = Coordinator(Sleepers(1));
+        var doomed = CreateTestProbe();
+        doomed.Send(c, Idle(1));
+        doomed.ExpectMsg<RunTrial>();
+        Sys.Stop(doomed.Ref);
+        var other = CreateTestProbe();
+        other.Send(c, Idle(1, slot: 1));
+        Assert.Equal(2, other.ExpectMsg<RunTrial>().Attempt);
+
+        // Attempt 1 had finished its training (its node was cut off): its completion, delivered late, wins.
+        var courier = CreateTestProbe();
+        Assert.Equal(EventOutcome.Recorded, Record(courier, c, Done("sleep-0001", 1)));
+        Assert.Equal(new StopTrial("sleep-0001", 2), other.ExpectMsg<StopTrial>());
+        Assert.Equal((TrialStatus.Completed, 1), (handle.State.Trials["sleep-0001"].Status, handle.State.Trials["sleep-0001"].Result!.Attempt));
+        Assert.Equal(EventOutcome.Rejected, Record(other, c, Done("sleep-0001", 2)));
     }
 
     [Fact]
@@ -261,7 +415,6 @@ public sealed class CoordinatorActorTests : TestKit
         var slot = CreateTestProbe();
         slot.Send(c, Idle(1));
         slot.ExpectMsg<RunTrial>();
-        Record(slot, c, Started(T));
         var other = CreateTestProbe();
         Sys.Stop(slot.Ref);
         other.Send(c, Idle(1, slot: 1));
@@ -290,9 +443,9 @@ public sealed class CoordinatorActorTests : TestKit
 
         public void SaveSweep(SweepInfo info) => _inner.SaveSweep(info);
 
-        public int AddTrials(IEnumerable<Sweeps.Actors.Planning.TrialSpec> trials) => _inner.AddTrials(trials);
+        public int AddTrials(IEnumerable<TrialSpec> trials) => _inner.AddTrials(trials);
 
-        public IReadOnlyList<Sweeps.Actors.Planning.TrialSpec> LoadTrials() => _inner.LoadTrials();
+        public IReadOnlyList<TrialSpec> LoadTrials() => _inner.LoadTrials();
 
         public bool Contains(TrialEventKey key) => _inner.Contains(key);
 

@@ -7,11 +7,14 @@ using static Sweeps.Actors.Tests.Events;
 
 namespace Sweeps.Actors.Tests;
 
-/// <summary>The slot and experiment actors with a test probe as the coordinator: requests for work, events sent in
-/// order until answered, cancel and hand-back.</summary>
+/// <summary>The slot and experiment actors with a test probe as the coordinator: requests for work (and asking
+/// ahead), events sent in order until answered, what a slot holds, stop, cancel and hand-back.</summary>
 public sealed class SlotActorTests : TestKit
 {
-    private static readonly SweepActorSettings Fast = new() { StatusInterval = TimeSpan.FromMilliseconds(200), ResendInterval = TimeSpan.FromMilliseconds(200) };
+    private static readonly SweepActorSettings Fast = new()
+    {
+        StatusInterval = TimeSpan.FromMilliseconds(200), ResendInterval = TimeSpan.FromMilliseconds(200), AskAhead = TimeSpan.FromMilliseconds(300),
+    };
 
     public SlotActorTests()
         : base("akka.loglevel = WARNING")
@@ -21,37 +24,80 @@ public sealed class SlotActorTests : TestKit
     private static RunTrial Run(TrialSpec spec, int ask, int attempt = 1) =>
         new("t", spec, attempt, "/nonexistent/trials/" + spec.Id, null, null, null, null, Time, ask);
 
-    private static TrialSpec Sleeper(int ms) => SweepPlanner.Sleeping(1, "synthetic", ms);
+    private static TrialSpec Sleeper(int ms, int index = 1) => SweepPlanner.Sleeping(index, "synthetic", ms);
 
     private static T Expect<T>(TestProbe coordinator, TimeSpan? timeout = null)
         where T : class => coordinator.FishForMessage<T>(_ => true, timeout ?? TimeSpan.FromSeconds(5));
 
+    private static void Answer(TestProbe coordinator, TrialEvent e) =>
+        coordinator.Reply(new TrialEventRecorded(e.TrialId, e.Attempt, e.Sequence, EventOutcome.Recorded));
+
     [Fact]
-    public void Slot_AsksWhileIdle_RunsOnlyTheAnswerToItsRequest_ThenAsksAgain()
+    public void Slot_AsksWhileIdle_RunsOnlyTheAnswerToItsRequest_HoldsItUntilItsLastEventIsAnswered_ThenAsksAgain()
+    {
+        var coordinator = CreateTestProbe();
+        var worker = new WorkerContext("node/1", settings: Fast);
+        var slot = Sys.ActorOf(SlotActor.Props(coordinator.Ref, new DeviceSlot(0, "cpu", 1), worker, slots: 2));
+        var first = coordinator.ExpectMsg<SlotStatus>();
+        Assert.Equal(("node/1", 0, 2, "cpu", 1, true, true), (first.Node, first.Slot, first.Slots, first.Device, first.Ask, first.Wants, first.IsIdle));
+        Assert.Empty(first.Holds);
+        // Repeated while idle.
+        Assert.Equal(1, coordinator.ExpectMsg<SlotStatus>().Ask);
+
+        // (A sleeping trial longer than the ask-ahead time: it does not ask for the next one at once.)
+        slot.Tell(Run(Sleeper(1000), ask: 1), coordinator.Ref);
+        slot.Tell(Run(Sleeper(1000, index: 2), ask: 1), coordinator.Ref); // a repeat: ignored
+        var busy = coordinator.FishForMessage<SlotStatus>(s => !s.IsIdle);
+        Assert.Equal((new TrialAttempt("sleep-0001", 1), (TrialAttempt?)null, 2, false), (busy.Running!.Value, busy.Next, busy.Ask, busy.Wants));
+
+        // Its end is near: it asks for the next trial while still running this one.
+        var ahead = coordinator.FishForMessage<SlotStatus>(s => s.Wants, TimeSpan.FromSeconds(5));
+        Assert.Equal((new TrialAttempt("sleep-0001", 1), 2), (ahead.Running!.Value, ahead.Ask));
+
+        // The training ended: its completion is on its way; until it is answered, the slot holds the attempt.
+        var completed = Expect<RecordEvent>(coordinator).Event;
+        var experiment = coordinator.LastSender;
+        Assert.IsType<TrialCompleted>(completed);
+        Assert.Equal(2, completed.Sequence);
+        var finishing = coordinator.FishForMessage<SlotStatus>(s => s.IsIdle);
+        Assert.Equal([new TrialAttempt("sleep-0001", 1)], finishing.Finishing);
+        experiment.Tell(new TrialEventRecorded(completed.TrialId, completed.Attempt, completed.Sequence, EventOutcome.Recorded), coordinator.Ref);
+        var idle = coordinator.FishForMessage<SlotStatus>(s => s.IsIdle && s.Finishing.Count == 0);
+        Assert.Equal((2, true), (idle.Ask, idle.Wants));
+        Assert.Equal(0, worker.Training);
+    }
+
+    [Fact]
+    public void AnswerToARequestAhead_IsQueued_AndStartsTheMomentTheRunningTrialEnds()
     {
         var coordinator = CreateTestProbe();
         var worker = new WorkerContext("node/1", settings: Fast);
         var slot = Sys.ActorOf(SlotActor.Props(coordinator.Ref, new DeviceSlot(0, "cpu", 1), worker));
-        Assert.Equal(new SlotStatus("node/1", 0, "cpu", 1, null, 0), coordinator.ExpectMsg<SlotStatus>());
-        // Repeated while idle.
-        Assert.Equal(1, coordinator.ExpectMsg<SlotStatus>().Ask);
+        slot.Tell(Run(Sleeper(200), ask: 1), coordinator.Ref); // shorter than the ask-ahead time: it asks at once
+        coordinator.FishForMessage<SlotStatus>(s => s.Wants && s.Running is not null);
+        slot.Tell(Run(Sleeper(60_000, index: 2), ask: 2), coordinator.Ref);
+        var queued = coordinator.FishForMessage<SlotStatus>(s => s.Next is not null);
+        Assert.Equal((new TrialAttempt("sleep-0001", 1), new TrialAttempt("sleep-0002", 1), 3, false), (queued.Running!.Value, queued.Next!.Value, queued.Ask, queued.Wants));
 
-        slot.Tell(Run(Sleeper(300), ask: 1), coordinator.Ref);
-        slot.Tell(Run(SweepPlanner.Sleeping(2, "synthetic", 300), ask: 1), coordinator.Ref); // a repeat: ignored
-        var started = Expect<RecordEvent>(coordinator).Event;
-        Assert.Equal(("sleep-0001", 1, 1), (started.TrialId, started.Attempt, started.Sequence));
-        Assert.IsType<TrialStarted>(started);
-        coordinator.Reply(new TrialEventRecorded(started.TrialId, 1, 1, EventOutcome.Recorded));
+        var next = coordinator.FishForMessage<SlotStatus>(s => s.Running is { TrialId: "sleep-0002" });
+        Assert.Null(next.Next);
+        Assert.Equal(1, worker.Training);
+    }
 
-        // Busy with that trial (and only that one), then idle with its next request once the trial ended.
-        var busy = coordinator.FishForMessage<SlotStatus>(s => !s.IsIdle);
-        Assert.Equal(("sleep-0001", 1, 2), (busy.TrialId, busy.Attempt, busy.Ask));
-        var completed = Expect<RecordEvent>(coordinator).Event;
-        Assert.IsType<TrialCompleted>(completed);
-        Assert.Equal(2, completed.Sequence);
-        var idle = coordinator.FishForMessage<SlotStatus>(s => s.IsIdle);
-        Assert.Equal(2, idle.Ask);
+    [Fact]
+    public void StopTrial_DropsTheQueuedAttempt_StopsTheRunningOneWithoutReportingIt()
+    {
+        var coordinator = CreateTestProbe();
+        var worker = new WorkerContext("node/1", settings: Fast);
+        var slot = Sys.ActorOf(SlotActor.Props(coordinator.Ref, new DeviceSlot(0, "cpu", 1), worker));
+        slot.Tell(Run(Sleeper(60_000), ask: 1), coordinator.Ref);
+        coordinator.FishForMessage<SlotStatus>(s => s.Running is not null);
+
+        slot.Tell(new StopTrial("sleep-0001", 1));
+        var stopped = coordinator.FishForMessage<SlotStatus>(s => s.IsIdle && s.Finishing.Count == 0, TimeSpan.FromSeconds(5));
+        Assert.True(stopped.Wants);
         Assert.Equal(0, worker.Training);
+        coordinator.ReceiveWhile<object>(TimeSpan.FromMilliseconds(300), o => o is RecordEvent ? throw new Xunit.Sdk.XunitException($"a stopped attempt reported {o}") : o);
     }
 
     [Fact]
@@ -64,10 +110,10 @@ public sealed class SlotActorTests : TestKit
         Watch(experiment);
 
         var first = coordinator.ExpectMsg<RecordEvent>().Event;
-        Assert.IsType<TrialStarted>(first);
+        Assert.IsType<TrialEpochCompleted>(first);
         // Not answered: the same event comes again (and nothing after it).
         Assert.Equal(first, coordinator.ExpectMsg<RecordEvent>(TimeSpan.FromSeconds(2)).Event);
-        coordinator.Reply(new TrialEventRecorded(first.TrialId, first.Attempt, first.Sequence, EventOutcome.Recorded));
+        Answer(coordinator, first);
 
         var sequences = new List<int> { first.Sequence };
         while (true)
@@ -79,15 +125,39 @@ public sealed class SlotActorTests : TestKit
             }
 
             sequences.Add(e.Sequence);
-            coordinator.Reply(new TrialEventRecorded(e.TrialId, e.Attempt, e.Sequence, EventOutcome.Recorded));
+            Answer(coordinator, e);
             if (e is TrialCompleted)
             {
                 break;
             }
         }
 
-        Assert.Equal([1, 2, 3, 4], sequences);
+        Assert.Equal([2, 3, 4], sequences);
         ExpectTerminated(experiment);
+    }
+
+    [Fact]
+    public void TrainingTrial_AsksAheadAtItsLastStep()
+    {
+        var coordinator = CreateTestProbe();
+        var worker = new WorkerContext("node/1", settings: Fast, runner: new TwoEpochs());
+        var slot = Sys.ActorOf(SlotActor.Props(coordinator.Ref, new DeviceSlot(0, "cpu", 1), worker));
+        slot.Tell(Run(Plan[0], ask: 1), coordinator.Ref);
+        var epochs = new List<int>();
+        var ahead = (SlotStatus)coordinator.FishForMessage<object>(
+            m =>
+            {
+                if (m is RecordEvent { Event: TrialEpochCompleted p })
+                {
+                    epochs.Add(p.Epoch);
+                    Answer(coordinator, p);
+                }
+
+                return m is SlotStatus { Wants: true, Running: not null };
+            },
+            TimeSpan.FromSeconds(5));
+        Assert.Equal(new TrialAttempt(Plan[0].Id, 1), ahead.Running!.Value);
+        Assert.Equal([1], epochs.Distinct()); // the second epoch's step was the last: the ask came before its evaluation
     }
 
     [Fact]
@@ -115,19 +185,18 @@ public sealed class SlotActorTests : TestKit
         coordinator.ExpectNoMsg(TimeSpan.FromMilliseconds(400));
     }
 
-    // A slot whose trial (a minute's sleep) has started, its start answered.
+    // A slot whose trial (a minute's sleep) has started.
     private (TestProbe Coordinator, WorkerContext Worker, IActorRef Slot) SlotRunningALongTrial()
     {
         var coordinator = CreateTestProbe();
         var worker = new WorkerContext("node/1", settings: Fast);
         var slot = Sys.ActorOf(SlotActor.Props(coordinator.Ref, new DeviceSlot(0, "cpu", 1), worker));
         slot.Tell(Run(Sleeper(60_000), ask: 1));
-        var started = Expect<RecordEvent>(coordinator).Event;
-        coordinator.Reply(new TrialEventRecorded(started.TrialId, 1, 1, EventOutcome.Recorded));
+        coordinator.FishForMessage<SlotStatus>(s => s.Running is not null);
         return (coordinator, worker, slot);
     }
 
-    /// <summary>Two epochs of 50 ms each, then completed.</summary>
+    /// <summary>Two epochs of two 50 ms steps each, then completed.</summary>
     private sealed class TwoEpochs : TrialRunner
     {
         public override async Task<TrialEvent> RunAsync(
@@ -135,7 +204,14 @@ public sealed class SlotActorTests : TestKit
         {
             for (var e = 1; e <= 2; e++)
             {
-                await Task.Delay(50, cancellationToken);
+                for (var s = 1; s <= 2; s++)
+                {
+                    await Task.Delay(50, cancellationToken);
+                    step?.Invoke(new Sweeps.Training.Training.StepProgress(e, 2, s, 2, 1.0));
+                }
+
+                // The evaluation after the last epoch takes a while: the slot's ask comes before this epoch's event.
+                await Task.Delay(e == 2 ? 500 : 0, cancellationToken);
                 epoch?.Invoke(new TrialEpochCompleted(trial.Trial.Id, trial.Attempt, EpochSequence(e), Time, e, 2, 1, 0.5, 0.05, 100));
             }
 

@@ -74,8 +74,49 @@ public sealed class SweepStateTests
         Assert.Equal((TrialStatus.Pending, true), (t.Status, t.Resumable));
     }
 
+    [Fact]
+    public void Apply_Started_RecordsTheNodeItWasGivenTo()
+    {
+        Assert.Equal("node", Run(Started(T)).Trials[T].Node);
+    }
+
+    [Fact]
+    public void Apply_LateCompletionOfTheRequeuedAttempt_PendingToCompletedWithThatAttemptsResult()
+    {
+        // Attempt 1 started at 0, last heard of at 10 (requeued at 100: 10 s counted); its completion at 50 arrives late.
+        var requeued = Run(Started(T), Epoch(T, 1, 0.5, at: 10), new TrialRequeued(T, 2, 0, Time.AddSeconds(100)));
+        var t = requeued.Apply(Completed(T, 4, attempt: 1, at: 50)).Trials[T];
+        Assert.Equal((TrialStatus.Completed, 1, false, 1, 50.0), (t.Status, t.Result!.Attempt, t.Resumable, t.Attempts, t.Seconds));
+        Assert.Equal(Time.AddSeconds(50), t.FinishedAt);
+    }
+
+    [Fact]
+    public void Apply_LateCompletionOfAnEarlierAttempt_WhileANewerOneRuns_RunningToCompleted()
+    {
+        // 10 s of attempt 1 counted at its requeue; attempt 2 started at 60; attempt 1's completion at 70 ends it (+10 s).
+        var running = Run(Started(T), Epoch(T, 1, 0.5, at: 10), new TrialRequeued(T, 2, 0, Time), Started(T, attempt: 2, at: 60));
+        var t = running.Apply(Completed(T, 4, attempt: 1, at: 70)).Trials[T];
+        Assert.Equal((TrialStatus.Completed, 1, 2, 20.0), (t.Status, t.Result!.Attempt, t.Attempts, t.Seconds));
+    }
+
+    [Fact]
+    public void Apply_LateCompletionOfAnEarlierAttempt_AfterTheNewerOneWasCancelled_CancelledToCompleted()
+    {
+        var cancelled = Run(Started(T), new TrialRequeued(T, 2, 0, Time), Started(T, attempt: 2), new TrialCancelled(T, 2, 2, Time));
+        var t = cancelled.Apply(Completed(T, 4, attempt: 1)).Trials[T];
+        Assert.Equal((TrialStatus.Completed, 1, false), (t.Status, t.Result!.Attempt, t.Resumable));
+    }
+
     public static TheoryData<string, TrialEvent[]> IllegalSequences => new()
     {
+        { "completion of an attempt after the trial completed by another", [Started(T), new TrialRequeued(T, 2, 0, Time), Started(T, attempt: 2), Completed(T, 4, attempt: 2), Completed(T, 4, attempt: 1)] },
+        { "a late completion applied twice", [Started(T), new TrialRequeued(T, 2, 0, Time), Completed(T, 4, attempt: 1), Completed(T, 5, attempt: 1)] },
+        { "completion of an attempt not started yet", [Started(T), new TrialRequeued(T, 2, 0, Time), Completed(T, 4, attempt: 2)] },
+        { "completion of attempt 0", [Started(T), new TrialRequeued(T, 2, 0, Time), Completed(T, 4, attempt: 0)] },
+        { "completion of the cancelled attempt itself", [Started(T), new TrialCancelled(T, 1, 2, Time), Completed(T, 3)] },
+        { "late failure of an earlier attempt", [Started(T), new TrialRequeued(T, 2, 0, Time), Started(T, attempt: 2), new TrialFailed(T, 1, 4, Time, "x")] },
+        { "late cancel of an earlier attempt", [Started(T), new TrialRequeued(T, 2, 0, Time), new TrialCancelled(T, 1, 4, Time)] },
+        { "completion after failed", [Started(T), new TrialFailed(T, 1, 2, Time, "x"), Completed(T, 3)] },
         { "epoch before start", [Epoch(T, 1, 0.5)] },
         { "completed before start", [Completed(T, 2)] },
         { "started twice", [Started(T), Started(T)] },

@@ -15,8 +15,9 @@ public sealed class SweepsSerializerTests : IDisposable
 
     public static TheoryData<object> Messages() =>
     [
-        new SlotStatus("gpu01/42", 3, "cuda:1", 7, "resnet20-synthetic-fp-s0", 2),
-        new SlotStatus("gpu01/42", 0, "cpu", 1, null, 0),
+        new SlotStatus("gpu01/42", 3, 4, "cuda:1", 7, true, new TrialAttempt("resnet20-synthetic-fp-s0", 2), null, []),
+        new SlotStatus("gpu01/42", 3, 4, "cuda:1", 8, false, new TrialAttempt("resnet20-synthetic-fp-s0", 2), new TrialAttempt("resnet20-synthetic-fp-s1", 1), [new TrialAttempt("resnet20-synthetic-fp-s2", 3)]),
+        new SlotStatus("gpu01/42", 0, 1, "cpu", 1, true, null, null, []),
         new RunTrial("t", Plan[1], 2, "/ck/t/trials/x", "/ck/t/trials/y/model.pt", "/data", 64, 32, Time, 5),
         new RecordEvent(Started(T)),
         new RecordEvent(Epoch(T, 1, 0.5)),

@@ -17,6 +17,10 @@ namespace Sweeps.Actors.State;
 /// <item><see cref="TrialEpochCompleted"/> (attempt k, sequence above the last): Running -> Running.</item>
 /// <item><see cref="TrialCompleted"/>, <see cref="TrialFailed"/>, <see cref="TrialCancelled"/> (attempt k, sequence
 /// above the last): Running -> Completed, Failed, Cancelled.</item>
+/// <item><see cref="TrialCompleted"/> of an earlier attempt j (a late completion: the trial was requeued while attempt
+/// j, still alive, finished its training): Pending (requeued, j &lt;= k), Running (j &lt; k) or Cancelled (j &lt; k)
+/// -> Completed with that attempt's result. A finished training is never thrown away; the attempt running instead is
+/// stopped by the coordinator. An earlier attempt's other events stay illegal.</item>
 /// <item><see cref="TrialRequeued"/> (attempt k+1, sequence 0): Running (interrupted) or Cancelled -> Pending, resumable.</item>
 /// </list>
 /// Everything else is illegal.
@@ -135,6 +139,7 @@ public sealed record SweepState
             Status = TrialStatus.Running,
             Attempts = s.Attempt,
             LastSequence = s.Sequence,
+            Node = s.Node,
             Device = s.Device,
             StartedAt = t.StartedAt ?? s.At,
             AttemptStartedAt = s.At,
@@ -161,6 +166,16 @@ public sealed record SweepState
 
     private static TrialState Continued(TrialState t, TrialEvent e)
     {
+        if (e is TrialCompleted late && IsEarlierAttempt(t, late.Attempt))
+        {
+            // Requeue events count the requeued attempt up to its last event; the newer attempt counts until now.
+            var seconds = t.Status == TrialStatus.Pending ? Elapsed(t.LastEventAt, late.At) : Elapsed(t.AttemptStartedAt, late.At);
+            return t with
+            {
+                Status = TrialStatus.Completed, Result = late, Resumable = false, LastEventAt = late.At, FinishedAt = late.At, Seconds = t.Seconds + seconds,
+            };
+        }
+
         if (t.Status != TrialStatus.Running)
         {
             throw Illegal(t, e, "it is not running");
@@ -182,6 +197,15 @@ public sealed record SweepState
             _ => throw Illegal(t, e, "unknown event kind"),
         };
     }
+
+    // An attempt that started but is no longer the trial's current one, of a trial that has not ended.
+    private static bool IsEarlierAttempt(TrialState t, int attempt) =>
+        attempt >= 1 && t.Status switch
+        {
+            TrialStatus.Pending => attempt <= t.Attempts,
+            TrialStatus.Running or TrialStatus.Cancelled => attempt < t.Attempts,
+            _ => false,
+        };
 
     private static double Elapsed(DateTimeOffset? from, DateTimeOffset? to) =>
         from is { } a && to is { } b && b > a ? (b - a).TotalSeconds : 0;

@@ -30,6 +30,9 @@ public sealed record TrialState
     /// <summary>Epochs completed (the highest epoch reported).</summary>
     public int EpochsCompleted => Top1ByEpoch.Count == 0 ? 0 : Top1ByEpoch.Keys.Max();
 
+    /// <summary>The node (process, <c>host/pid</c>) the latest attempt was given to.</summary>
+    public string? Node { get; init; }
+
     /// <summary>The device of the latest attempt.</summary>
     public string? Device { get; init; }
 
