@@ -52,7 +52,9 @@ public sealed class PrometheusSweepTests : IDisposable
 
         var running = await prometheus.QueryUntilDataAsync("sweeps_trials{sweep=\"scraped\",state=\"running\"} > 0", TimeSpan.FromSeconds(30));
         Assert.True(running.Count == 1, "Prometheus never saw a running trial of the sweep:\n" + prometheus.Log);
-        Assert.InRange(Value(running[0]), 1, 2);
+        // At most two per slot: a slot asking ahead (its trial's last second) holds its next trial, given out and so
+        // recorded as started (docs/cluster.md).
+        Assert.InRange(Value(running[0]), 1, 4);
         var busy = await prometheus.QueryUntilDataAsync("sweeps_slot_busy{device=\"cpu\"} == 1", TimeSpan.FromSeconds(10));
         Assert.Single(busy);
         using var http = new HttpClient();
