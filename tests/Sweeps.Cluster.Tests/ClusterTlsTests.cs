@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Akka.Actor;
@@ -17,31 +16,22 @@ public sealed class ClusterTlsTests : IDisposable
 {
     private const string Password = "Tls-s3cret-9";
 
-    private readonly string _dir = Directory.CreateTempSubdirectory("sweeps-tls-").FullName;
-    private readonly List<ActorSystem> _systems = [];
+    private readonly LocalNodes _nodes = new("sweeps-tls-");
 
-    public void Dispose()
-    {
-        foreach (var system in _systems)
-        {
-            system.Terminate().Wait(TimeSpan.FromSeconds(10));
-        }
-
-        Directory.Delete(_dir, recursive: true);
-    }
+    public void Dispose() => _nodes.Dispose();
 
     [Fact]
     public async Task Nodes_WithTheClusterCertificate_FormACluster_OthersCannotJoin()
     {
         var certificate = Certificate("cluster.pfx");
         var stranger = Certificate("stranger.pfx");
-        var seedPort = FreePort();
+        var seedPort = LocalNodes.FreePort();
         var seed = Start(Config(seedPort, seedPort, certificate), ClusterNode.CoordinatorRole);
-        var member = Start(Config(FreePort(), seedPort, certificate), ClusterNode.WorkerRole);
+        var member = Start(Config(LocalNodes.FreePort(), seedPort, certificate), ClusterNode.WorkerRole);
         await UntilAsync(() => UpCount(seed) == 2 && UpCount(member) == 2, TimeSpan.FromSeconds(60), "the two nodes with the certificate forming a cluster");
 
-        var withOther = Start(Config(FreePort(), seedPort, stranger), ClusterNode.WorkerRole);
-        var plain = Start(Config(FreePort(), seedPort, null), ClusterNode.WorkerRole);
+        var withOther = Start(Config(LocalNodes.FreePort(), seedPort, stranger), ClusterNode.WorkerRole);
+        var plain = Start(Config(LocalNodes.FreePort(), seedPort, null), ClusterNode.WorkerRole);
         await Task.Delay(TimeSpan.FromSeconds(15));
         Assert.Equal(2, Akka.Cluster.Cluster.Get(seed).State.Members.Count);
         Assert.DoesNotContain(Akka.Cluster.Cluster.Get(seed).State.Members, m => m.Address.Equals(Akka.Cluster.Cluster.Get(withOther).SelfAddress));
@@ -54,7 +44,7 @@ public sealed class ClusterTlsTests : IDisposable
     public void Start_WrongCertificatePassword_ClearErrorWithoutThePassword()
     {
         var certificate = Certificate("cluster.pfx");
-        var config = Config(FreePort(), 2551, certificate, password: "not-the-Pa55word");
+        var config = Config(LocalNodes.FreePort(), 2551, certificate, password: "not-the-Pa55word");
         var ex = Assert.Throws<ClusterConfigException>(() => ClusterNode.Start(config, ClusterNode.WorkerRole));
         Assert.Equal("sweeps.tls.certificate", ex.Field);
         Assert.DoesNotContain("not-the-Pa55word", ex.Message, StringComparison.Ordinal);
@@ -73,23 +63,14 @@ public sealed class ClusterTlsTests : IDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     private ActorSystem Start(ClusterConfig config, string role)
     {
-        var system = ClusterNode.Start(config, role);
-        _systems.Add(system);
-        return system;
+        return _nodes.Start(config, role);
     }
 
     private ClusterConfig Config(int port, int seedPort, string? certificate, string password = Password)
     {
-        File.WriteAllText(Path.Combine(_dir, "pw"), password);
+        File.WriteAllText(Path.Combine(_nodes.Folder, "pw"), password);
         var tls = certificate is null ? string.Empty : $"sweeps.tls {{ certificate = \"{certificate}\", password-file = pw }}";
         return ClusterConfigFile.Parse(
             $$"""
@@ -108,7 +89,7 @@ public sealed class ClusterTlsTests : IDisposable
             }
             """,
             "cluster.hocon",
-            _dir,
+            _nodes.Folder,
             new Dictionary<string, string>());
     }
 
@@ -124,7 +105,7 @@ public sealed class ClusterTlsTests : IDisposable
         san.AddDnsName("localhost");
         request.CertificateExtensions.Add(san.Build());
         using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-        var path = Path.Combine(_dir, name);
+        var path = Path.Combine(_nodes.Folder, name);
         File.WriteAllBytes(path, certificate.Export(X509ContentType.Pfx, Password));
         return path;
     }

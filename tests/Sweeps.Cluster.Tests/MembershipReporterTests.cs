@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Akka.Actor;
 using Sweeps.Cluster.Configuration;
 using Sweeps.Monitoring;
@@ -17,30 +15,21 @@ public sealed class MembershipReporterTests : IDisposable
 {
     private static readonly TimeSpan Step = TimeSpan.FromSeconds(60);
 
-    private readonly string _dir = Directory.CreateTempSubdirectory("sweeps-members-").FullName;
-    private readonly List<ActorSystem> _systems = [];
+    private readonly LocalNodes _nodes = new("sweeps-members-");
 
-    public void Dispose()
-    {
-        foreach (var system in _systems)
-        {
-            system.Terminate().Wait(TimeSpan.FromSeconds(10));
-        }
-
-        Directory.Delete(_dir, recursive: true);
-    }
+    public void Dispose() => _nodes.Dispose();
 
     [Fact]
     public async Task Gauges_FollowMembersJoiningLeavingAndBecomingUnreachable()
     {
         await using var served = await ServedMetrics.StartAsync();
-        var seedPort = FreePort();
+        var seedPort = LocalNodes.FreePort();
         var coordinator = Start(seedPort, seedPort, ClusterNode.CoordinatorRole);
         ClusterNode.ReportMembership(coordinator, served.Metrics);
         await UntilAsync(served, up: 1, unreachable: 0, "the coordinator alone");
 
-        var leaving = Start(FreePort(), seedPort, ClusterNode.WorkerRole);
-        var dying = Start(FreePort(), seedPort, ClusterNode.WorkerRole, abrupt: true);
+        var leaving = Start(LocalNodes.FreePort(), seedPort, ClusterNode.WorkerRole);
+        var dying = Start(LocalNodes.FreePort(), seedPort, ClusterNode.WorkerRole, abrupt: true);
         await UntilAsync(served, up: 3, unreachable: 0, "two workers joined");
 
         await Akka.Cluster.Cluster.Get(leaving).LeaveAsync();
@@ -79,13 +68,6 @@ public sealed class MembershipReporterTests : IDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     private ActorSystem Start(int port, int seedPort, string role, bool abrupt = false)
     {
         // A fast failure detector and split brain resolver (the repository's are tuned for loaded machines); an
@@ -118,10 +100,8 @@ public sealed class MembershipReporterTests : IDisposable
             }
             """,
             "cluster.hocon",
-            _dir,
+            _nodes.Folder,
             new Dictionary<string, string>());
-        var system = ClusterNode.Start(config, role);
-        _systems.Add(system);
-        return system;
+        return _nodes.Start(config, role);
     }
 }

@@ -1,0 +1,46 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using Sweeps.Cluster.Configuration;
+
+namespace Sweeps.Cluster.Tests;
+
+/// <summary>Cluster nodes a test starts in its own process on 127.0.0.1, with a temporary folder for their files:
+/// every node is terminated and the folder deleted on dispose.</summary>
+internal sealed class LocalNodes : IDisposable
+{
+    private readonly List<ActorSystem> _systems = [];
+
+    /// <summary>Nodes whose folder's name starts with <paramref name="prefix"/>.</summary>
+    public LocalNodes(string prefix) => Folder = Directory.CreateTempSubdirectory(prefix).FullName;
+
+    /// <summary>The temporary folder (relative paths of the nodes' configurations resolve against it).</summary>
+    public string Folder { get; }
+
+    /// <summary>A free TCP port on 127.0.0.1.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Starts a node of <paramref name="role"/>; it is terminated on dispose.</summary>
+    public ActorSystem Start(ClusterConfig config, string role)
+    {
+        var system = ClusterNode.Start(config, role);
+        _systems.Add(system);
+        return system;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        foreach (var system in _systems)
+        {
+            system.Terminate().Wait(TimeSpan.FromSeconds(10));
+        }
+
+        Directory.Delete(Folder, recursive: true);
+    }
+}
