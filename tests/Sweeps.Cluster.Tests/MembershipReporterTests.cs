@@ -7,8 +7,8 @@ namespace Sweeps.Cluster.Tests;
 
 /// <summary>
 /// The membership gauges a node feeds from Akka (<c>ClusterNode.ReportMembership</c>): three nodes of a real cluster
-/// in this process on 127.0.0.1; a worker joins, one leaves, one dies without leaving (its actor system stops with
-/// no goodbye: unreachable, then downed by the split brain resolver and removed); the coordinator's gauges, read from
+/// in this process on 127.0.0.1; a worker joins, one leaves, one stops answering heartbeats (as a frozen or cut-off
+/// process: unreachable, then downed by the split brain resolver and removed); the coordinator's gauges, read from
 /// a scrape of its /metrics endpoint, follow each step.
 /// </summary>
 public sealed class MembershipReporterTests : IDisposable
@@ -29,15 +29,16 @@ public sealed class MembershipReporterTests : IDisposable
         await UntilAsync(served, up: 1, unreachable: 0, "the coordinator alone");
 
         var leaving = Start(LocalNodes.FreePort(), seedPort, ClusterNode.WorkerRole);
-        var dying = Start(LocalNodes.FreePort(), seedPort, ClusterNode.WorkerRole, abrupt: true);
+        var dying = Start(LocalNodes.FreePort(), seedPort, ClusterNode.WorkerRole);
         await UntilAsync(served, up: 3, unreachable: 0, "two workers joined");
 
         await Akka.Cluster.Cluster.Get(leaving).LeaveAsync();
         await UntilAsync(served, up: 2, unreachable: 0, "a worker left");
 
-        // Stopped without leaving: the coordinator's failure detector marks it unreachable (still a member, up), then
-        // the split brain resolver downs it and it is removed.
-        await dying.Terminate();
+        // The coordinator's failure detector marks the silent worker unreachable (still a member, up), then the split
+        // brain resolver downs it and it is removed. It stops answering heartbeats, as a frozen or cut-off process does (an actor system that terminates tells its
+        // peers, which then may remove it without ever seeing it unreachable).
+        dying.ActorSelection("/system/cluster/heartbeatReceiver").Tell(PoisonPill.Instance);
         await UntilAsync(served, up: 2, unreachable: 1, "the dead worker unreachable");
         await UntilAsync(served, up: 1, unreachable: 0, "the dead worker downed and removed");
         var samples = await served.ScrapeAsync();
@@ -68,10 +69,11 @@ public sealed class MembershipReporterTests : IDisposable
         }
     }
 
-    private ActorSystem Start(int port, int seedPort, string role, bool abrupt = false)
+    private ActorSystem Start(int port, int seedPort, string role)
     {
-        // A fast failure detector and split brain resolver (the repository's are tuned for loaded machines); an
-        // abrupt node's actor system stops without leaving the cluster.
+        // The repository's failure detector pause (6 s: a node starved of CPU on a loaded machine is not taken for dead and
+        // downed), and 15 s of stable-after: the dead worker stays unreachable that long before it is downed, long
+        // enough for the scrapes to see it on a loaded machine (with 2 s it was removed before one did).
         var config = ClusterConfigFile.Parse(
             $$"""
             sweeps {
@@ -89,14 +91,13 @@ public sealed class MembershipReporterTests : IDisposable
                 split-brain-resolver {
                   active-strategy = keep-oldest
                   keep-oldest.role = coordinator
-                  stable-after = 2s
+                  stable-after = 15s
                 }
                 failure-detector {
-                  heartbeat-interval = 200ms
-                  acceptable-heartbeat-pause = 2s
+                  heartbeat-interval = 500ms
+                  acceptable-heartbeat-pause = 6s
                 }
               }
-              {{(abrupt ? "coordinated-shutdown.run-by-actor-system-terminate = off" : string.Empty)}}
             }
             """,
             "cluster.hocon",
