@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# QAT step benchmark: one training step of an EWGS-quantized ResNet-20 (W<BITS>A<BITS>, batch BATCH, 1x28x28) with
-# the fused EWGS kernel and with the composed tensor ops it replaces, in one process, PAIRS interleaved pairs of
-# WARMUP untimed + STEPS timed steps per side. Run it with `./sweeps.sh bench qat-step` (which builds first).
-# The last line is: qat-step speed-up composed/fused: R (median of N pairs)
+# QAT step benchmark: one training step of an EWGS-quantized ResNet-20 (W<BITS>A<BITS>, batch BATCH, 1x28x28), in one
+# process, PAIRS interleaved triples of WARMUP untimed + STEPS timed steps per side: the fused EWGS kernel in NCHW, the
+# fused kernel in channels-last (the trainer's CPU default), the composed tensor ops in channels-last.
+# Run it with `./sweeps.sh bench qat-step` (which builds first). The last two lines are:
+#   qat-step speed-up composed/fused (channels-last): R (median of N triples)
+#   qat-step ratio channels-last/NCHW (fused): R (median of N triples)
 #
 # Environment (defaults): PAIRS (5), WARMUP (3), STEPS (10), BATCH (256), THREADS (nproc), BITS (4).
 set -euo pipefail

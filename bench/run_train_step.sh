@@ -3,11 +3,15 @@
 # same ResNet-20 workload and the same libtorch. Run it with `./sweeps.sh bench train-step` (which
 # builds first); this script builds nothing.
 #
-# Interleaved pairs (C# then PyTorch, PAIRS times) so that drift of the machine hits both sides
-# alike; each process does WARMUP untimed and STEPS timed steps. Then one C# run of RSS_WARMUP untimed
-# and RSS_STEPS measured steps reports RSS growth between the end of its warmup and the end, and over
-# the second half alone (a leak keeps growing there; allocator warm-up does not).
-# The last line is: train-step ratio C#/PyTorch: R (median of N pairs)
+# Interleaved rounds (PAIRS times: C# in its default channels-last, PyTorch in its default NCHW, C# in NCHW,
+# PyTorch in channels-last) so that drift of the machine hits every side alike; each process does WARMUP
+# untimed and STEPS timed steps. Then one C# run (channels-last) of RSS_WARMUP untimed and RSS_STEPS measured
+# steps reports RSS growth between the end of its warmup and the end, and over the second half alone (a leak
+# keeps growing there; allocator warm-up does not).
+# The last three lines are (each the median over the rounds of the ratio within a round):
+#   train-step ratio C# NCHW/PyTorch: R          (both NCHW: the binding alone, the figure before issue 19)
+#   train-step ratio C#/PyTorch channels-last: R (both channels-last)
+#   train-step ratio C#/PyTorch: R (median of N pairs)   (C# default, channels-last, against PyTorch's default)
 #
 # Environment (defaults): PAIRS (5), WARMUP (5), STEPS (20), BATCH (128), THREADS (nproc),
 #   RSS_STEPS (2000; 0 skips the RSS run), RSS_WARMUP (100), PYTHON (/usr/bin/python3).
@@ -53,21 +57,25 @@ last_json() {
   echo "$line"
 }
 
-echo "train-step: ResNet-20, batch $BATCH, 1x28x28, $THREADS threads; $PAIRS pairs of $WARMUP warmup + $STEPS timed steps"
+echo "train-step: ResNet-20, batch $BATCH, 1x28x28, $THREADS threads; $PAIRS rounds of 4 sides, $WARMUP warmup + $STEPS timed steps each"
 results=()
 for ((i = 1; i <= PAIRS; i++)); do
-  cs=$(last_json csharp dotnet "$CSHARP_DLL" train-step --steps "$STEPS" "${common[@]}")
+  cs=$(last_json csharp dotnet "$CSHARP_DLL" train-step --steps "$STEPS" "${common[@]}" --channels-last 1)
   py=$(last_json pytorch "$PYTHON" bench/train_step.py --steps "$STEPS" "${common[@]}")
-  echo "pair $i: C# $cs"
-  echo "pair $i: PyTorch $py"
-  results+=("$cs" "$py")
+  cs_nchw=$(last_json csharp dotnet "$CSHARP_DLL" train-step --steps "$STEPS" "${common[@]}" --channels-last 0)
+  py_last=$(last_json pytorch "$PYTHON" bench/train_step.py --steps "$STEPS" "${common[@]}" --channels-last)
+  echo "round $i: C# $cs"
+  echo "round $i: PyTorch $py"
+  echo "round $i: C# $cs_nchw"
+  echo "round $i: PyTorch $py_last"
+  results+=("$cs" "$py" "$cs_nchw" "$py_last")
 done
 
 growth=""
 if [[ $RSS_STEPS -gt 0 ]]; then
   echo "RSS growth: C# side, $RSS_WARMUP warmup + $RSS_STEPS steps..."
   growth=$(last_json csharp dotnet "$CSHARP_DLL" train-step --rss-growth --steps "$RSS_STEPS" \
-    --warmup "$RSS_WARMUP" --threads "$THREADS" --batch "$BATCH")
+    --warmup "$RSS_WARMUP" --threads "$THREADS" --batch "$BATCH" --channels-last 1)
   echo "RSS run: $growth"
 fi
 
@@ -81,21 +89,24 @@ import json, statistics, sys
 with open(sys.argv[1], encoding="utf-8") as f:
     rows = [json.loads(line) for line in f if line.strip()]
 growth = sys.argv[2]
-pairs = [(rows[i], rows[i + 1]) for i in range(0, len(rows), 2)]
-ratios = []
+rounds = [rows[i:i + 4] for i in range(0, len(rows), 4)]
+ratios, ratios_last, ratios_nchw = [], [], []
 print()
-print(f"{'pair':>4} {'C# ms':>10} {'PyTorch ms':>11} {'ratio':>7} {'C# peak MiB':>12} {'PyTorch peak MiB':>17}")
-for n, (cs, py) in enumerate(pairs, 1):
-    assert cs["side"] == "csharp" and py["side"] == "pytorch", (cs, py)
-    r = cs["median_step_ms"] / py["median_step_ms"]
-    ratios.append(r)
-    print(f"{n:>4} {cs['median_step_ms']:>10.1f} {py['median_step_ms']:>11.1f} {r:>7.3f} "
-          f"{cs['peak_rss_mb']:>12.0f} {py['peak_rss_mb']:>17.0f}")
-cs_ms = statistics.median(c["median_step_ms"] for c, _ in pairs)
-py_ms = statistics.median(p["median_step_ms"] for _, p in pairs)
-print(f"median step: C# {cs_ms:.1f} ms, PyTorch {py_ms:.1f} ms")
-print(f"peak RSS (max over runs): C# {max(c['peak_rss_mb'] for c, _ in pairs):.0f} MiB, "
-      f"PyTorch {max(p['peak_rss_mb'] for _, p in pairs):.0f} MiB")
+print("step ms (median of the timed steps) per side; CL = channels-last")
+print(f"{'round':>5} {'C# CL':>8} {'PyTorch':>8} {'C# NCHW':>8} {'PyT CL':>8} {'C#/PyT':>7} {'CL/CL':>7} {'NCHW/NCHW':>9}")
+for n, (cs, py, cs_nchw, py_last) in enumerate(rounds, 1):
+    assert [r["side"] for r in (cs, py, cs_nchw, py_last)] == ["csharp", "pytorch", "csharp", "pytorch"], rounds
+    assert [r["layout"] for r in (cs, py, cs_nchw, py_last)] == ["channels_last", "nchw", "nchw", "channels_last"], rounds
+    ratios.append(cs["median_step_ms"] / py["median_step_ms"])
+    ratios_last.append(cs["median_step_ms"] / py_last["median_step_ms"])
+    ratios_nchw.append(cs_nchw["median_step_ms"] / py["median_step_ms"])
+    print(f"{n:>5} {cs['median_step_ms']:>8.1f} {py['median_step_ms']:>8.1f} {cs_nchw['median_step_ms']:>8.1f} "
+          f"{py_last['median_step_ms']:>8.1f} {ratios[-1]:>7.3f} {ratios_last[-1]:>7.3f} {ratios_nchw[-1]:>9.3f}")
+med = lambda k: statistics.median(r[k]["median_step_ms"] for r in rounds)
+print(f"median step: C# channels-last {med(0):.1f} ms, PyTorch NCHW {med(1):.1f} ms, C# NCHW {med(2):.1f} ms, "
+      f"PyTorch channels-last {med(3):.1f} ms")
+print(f"peak RSS (max over runs): C# {max(max(r[0]['peak_rss_mb'], r[2]['peak_rss_mb']) for r in rounds):.0f} MiB, "
+      f"PyTorch {max(max(r[1]['peak_rss_mb'], r[3]['peak_rss_mb']) for r in rounds):.0f} MiB")
 if growth:
     g = json.loads(growth)
     pct = (g["rss_end_mb"] - g["rss_start_mb"]) / g["rss_start_mb"] * 100.0
@@ -104,5 +115,7 @@ if growth:
           f"{g['warmup']} warmup steps -> {g['rss_end_mb']:.0f} MiB); second half alone: {half:+.2f}% "
           f"({g['rss_mid_mb']:.0f} -> {g['rss_end_mb']:.0f} MiB); {g['gc_gen0']} gen0 GCs; "
           f"median step {g['median_step_ms']:.1f} ms")
+print(f"train-step ratio C# NCHW/PyTorch: {statistics.median(ratios_nchw):.3f} (both NCHW, median of {len(ratios_nchw)} rounds)")
+print(f"train-step ratio C#/PyTorch channels-last: {statistics.median(ratios_last):.3f} (both channels-last, median of {len(ratios_last)} rounds)")
 print(f"train-step ratio C#/PyTorch: {statistics.median(ratios):.3f} (median of {len(ratios)} pairs)")
 EOF

@@ -16,10 +16,12 @@ binding, not the model:
 * Step: zero_grad(), forward, loss, backward, step; timed with a wall clock per step after
   `--warmup` untimed steps.
 * Settings: PyTorch's defaults (train mode, float32, contiguous NCHW) except the intra-op thread
-  count, set with torch.set_num_threads(--threads).
+  count, set with torch.set_num_threads(--threads). With --channels-last, the model and the batch
+  are converted with .to(memory_format=torch.channels_last) once before the first step (PyTorch's
+  recipe for channels-last training).
 
 Prints one JSON line at the end:
-{"side":"pytorch","median_step_ms":..,"mean_step_ms":..,"peak_rss_mb":..,"rss_start_mb":..,"rss_end_mb":..,"steps":..}
+{"side":"pytorch","layout":"nchw"|"channels_last","median_step_ms":..,"mean_step_ms":..,"peak_rss_mb":..,"rss_start_mb":..,"rss_end_mb":..,"steps":..}
 peak_rss_mb is VmHWM from /proc/self/status, rss_start_mb is VmRSS after the warmup, rss_end_mb
 VmRSS at the end (MiB).
 """
@@ -88,6 +90,7 @@ def main():
     parser.add_argument("--batch", type=int, default=128)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--rss-growth", action="store_true", help="accepted for symmetry with the C# side")
+    parser.add_argument("--channels-last", action="store_true", help="train in torch.channels_last (model and batch)")
     args = parser.parse_args()
     if args.steps < 1 or args.warmup < 0 or args.threads < 1 or args.batch < 1:
         parser.error("--steps, --threads and --batch must be >= 1, --warmup >= 0")
@@ -98,6 +101,9 @@ def main():
     model.train()
     x = torch.randn(args.batch, 1, 28, 28)
     y = torch.randint(0, 10, (args.batch,))
+    if args.channels_last:
+        model = model.to(memory_format=torch.channels_last)
+        x = x.to(memory_format=torch.channels_last)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9, nesterov=True, weight_decay=5e-4)
 
     def step():
@@ -121,6 +127,7 @@ def main():
 
     print(json.dumps({
         "side": "pytorch",
+        "layout": "channels_last" if args.channels_last else "nchw",
         "median_step_ms": round(statistics.median(times_ms), 3),
         "mean_step_ms": round(statistics.fmean(times_ms), 3),
         "peak_rss_mb": round(status_mb("VmHWM"), 1),

@@ -37,7 +37,7 @@ if (args.Length > 0 && args[0] == "cr-diagnose")
 // ./sweeps.sh bench train-step runs this (through bench/run_train_step.sh) interleaved with bench/train_step.py.
 if (args.Length == 0 || args[0] != "train-step")
 {
-    Console.Error.WriteLine("usage: Sweeps.Bench train-step [--steps N] [--warmup W] [--threads T] [--batch B] [--rss-growth]");
+    Console.Error.WriteLine("usage: Sweeps.Bench train-step [--steps N] [--warmup W] [--threads T] [--batch B] [--channels-last 1|0] [--rss-growth]");
     Console.Error.WriteLine("       Sweeps.Bench orchestration [--trials N] [--ms M] [--slots S] [--warmup W]");
     Console.Error.WriteLine("       Sweeps.Bench loader FOLDER [--images N] [--size S] [--classes K] [--batch B] [--threads T] [--train-steps N] [--loader-batches N]");
     Console.Error.WriteLine("       Sweeps.Bench qat-step [--pairs P] [--warmup W] [--steps N] [--batch B] [--threads T] [--bits K]");
@@ -50,13 +50,16 @@ var warmup = options.GetValueOrDefault("warmup", 5);
 var threads = options.GetValueOrDefault("threads", Environment.ProcessorCount);
 var batch = options.GetValueOrDefault("batch", 128);
 var rssGrowth = args.Contains("--rss-growth");
+// The trainer's CPU default: channels-last weights and batches (--channels-last 0: NCHW, as before issue 19).
+var format = options.GetValueOrDefault("channels-last", 1) != 0 ? MemoryFormat.ChannelsLast : MemoryFormat.Contiguous;
 
 Torch.SetNumThreads(threads);
 using var generator = new Generator(0);
 using var model = new BenchResNet20(1, 10, generator);
 model.Train();
+model.To(format);
 using var optimizer = new Sgd(model.Parameters(), new SgdOptions(0.05, Momentum: 0.9, WeightDecay: 5e-4, Nesterov: true));
-using var x = DisposeScope.Detach(Tensor.Randn([batch, 1, 28, 28], generator));
+using var x = Input(batch, generator, format);
 using var y = DisposeScope.Detach(Tensor.RandInt(0, 10, [batch], generator));
 
 void Step()
@@ -102,6 +105,7 @@ Array.Sort(times);
 var result = new Dictionary<string, object>
 {
     ["side"] = "csharp",
+    ["layout"] = format == MemoryFormat.ChannelsLast ? "channels_last" : "nchw",
     ["median_step_ms"] = Math.Round(times[times.Length / 2], 3),
     ["mean_step_ms"] = Math.Round(times.Average(), 3),
     ["peak_rss_mb"] = Math.Round(ProcStatus("VmHWM"), 1),
@@ -116,6 +120,13 @@ var result = new Dictionary<string, object>
 };
 Console.WriteLine(JsonSerializer.Serialize(result));
 return 0;
+
+// The random batch x ~ N(0, 1) [batch, 1, 28, 28] in the given memory format, owned by the caller.
+static Tensor Input(int batch, Generator generator, MemoryFormat format)
+{
+    using var scope = DisposeScope.Enter();
+    return DisposeScope.Detach(Tensor.Randn([batch, 1, 28, 28], generator).ToMemoryFormat(format));
+}
 
 static Dictionary<string, int> ParseOptions(ReadOnlySpan<string> args)
 {

@@ -4,17 +4,22 @@ using Sweeps.Training.Models;
 
 namespace Sweeps.Training.Tests;
 
-/// <summary>Models leak no tensors: training steps and a model's lifetime leave the live counts unchanged.</summary>
+/// <summary>Models leak no tensors: training steps (NCHW and channels-last) and a model's lifetime leave the live counts
+/// unchanged.</summary>
 [Collection(LiveTensorCollection.Name)]
 public sealed class ModelLiveCountTests
 {
-    [Fact]
-    public void TrainingStep_ResNet20TinyBatch_LeavesLiveCountUnchanged()
+    [Theory]
+    [InlineData(MemoryFormat.Contiguous)]
+    [InlineData(MemoryFormat.ChannelsLast)]
+    public void TrainingStep_ResNet20TinyBatch_LeavesLiveCountUnchanged(MemoryFormat format)
     {
         using var generator = new Generator(2);
         using var model = ModelRegistry.Create("resnet20", 1, 10, FullPrecisionLayerFactory.Instance, generator);
+        model.To(format);
         using var optimizer = new Sgd(model.Parameters(), new SgdOptions(0.05, Momentum: 0.9));
-        using var input = ModelTestData.Input([2, 1, 12, 12]);
+        using var nchw = ModelTestData.Input([2, 1, 12, 12]);
+        using var input = DisposeScope.Detach(nchw.ToMemoryFormat(format));
         using var target = Tensor.From(new long[] { 3, 7 });
 
         // A first step creates the momentum buffers; later steps must not add anything.

@@ -26,6 +26,7 @@ internal static class TrainerTestData
         BatchSize = batchSize,
         EvaluationBatchSize = 128,
         Threads = Threads,
+        ChannelsLast = true, // the CPU default, whatever SWEEPS_CHANNELS_LAST says where the tests run
     };
 
     public static ImageDataset Data(DatasetSplit split) =>

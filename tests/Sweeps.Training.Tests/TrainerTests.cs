@@ -95,6 +95,19 @@ public sealed class TrainerTests(TeacherFixture teacher) : IClassFixture<Teacher
         // After the last epoch the checkpoint holds the final model.
         var inCheckpoint = reference.GetProperty(Path.Combine(checkpoint, "model.pt"));
         Assert.Equal(keys, inCheckpoint.EnumerateObject().Select(p => p.Name));
+
+        // The run trained in channels-last (the CPU default); both files hold the standard row-major layout.
+        Assert.Equal("channels_last", teacher.Result.MemoryFormat);
+        foreach (var file in new[] { python, inCheckpoint })
+        {
+            foreach (var entry in file.EnumerateObject())
+            {
+                var shape = entry.Value.GetProperty("shape").EnumerateArray().Select(x => x.GetInt64()).ToArray();
+                var strides = entry.Value.GetProperty("stride").EnumerateArray().Select(x => x.GetInt64()).ToArray();
+                Assert.True(RowMajorStrides(shape).SequenceEqual(strides), $"'{entry.Name}': strides [{string.Join(", ", strides)}] for shape [{string.Join(", ", shape)}]");
+            }
+        }
+
         Assert.All(keys, k => Assert.Equal(python.GetProperty(k).GetProperty("sum").GetDouble(), inCheckpoint.GetProperty(k).GetProperty("sum").GetDouble()));
         var rng = reference.GetProperty(Path.Combine(checkpoint, "rng.pt")).GetProperty("generator");
         Assert.Equal("uint8", rng.GetProperty("dtype").GetString());
@@ -146,13 +159,18 @@ public sealed class TrainerTests(TeacherFixture teacher) : IClassFixture<Teacher
         Assert.Equal(LayerRole.Last, layers[^1].Role);
     }
 
-    [Fact]
-    public void Run_StoppedAfterEpochOneAndResumed_EndsBitIdenticalToStraightRun()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Run_StoppedAfterEpochOneAndResumed_EndsBitIdenticalToStraightRun(bool channelsLast)
     {
         using var straightDir = new TempDirectory();
         using var resumedDir = new TempDirectory();
         // qat with STE (the Hutchinson estimate is slow on a 2-core test machine; deltas are restored from state.json).
-        var straightOptions = TrainerTestData.Options(straightDir.Path, "qat", epochs: 2) with { TeacherCheckpoint = teacher.ModelPath, EwgsDeltaUpdate = false };
+        var straightOptions = TrainerTestData.Options(straightDir.Path, "qat", epochs: 2) with
+        {
+            TeacherCheckpoint = teacher.ModelPath, EwgsDeltaUpdate = false, ChannelsLast = channelsLast,
+        };
         var resumedOptions = straightOptions with { OutputDirectory = resumedDir.Path };
 
         TrainerTestData.Trainer(straightOptions).Run();
@@ -172,6 +190,7 @@ public sealed class TrainerTests(TeacherFixture teacher) : IClassFixture<Teacher
         var resumed = TrainerTestData.Trainer(resumedOptions).Run();
 
         Assert.Equal(1, resumed.ResumedAfterEpoch);
+        Assert.Equal(channelsLast ? "channels_last" : "contiguous", resumed.MemoryFormat);
         var a = TrainerTestData.Values(Path.Combine(straightDir.Path, Trainer.ModelFileName));
         var b = TrainerTestData.Values(Path.Combine(resumedDir.Path, Trainer.ModelFileName));
         Assert.Equal(a.Keys, b.Keys);
@@ -239,6 +258,54 @@ public sealed class TrainerTests(TeacherFixture teacher) : IClassFixture<Teacher
         Assert.Equal(JsonValueKind.Null, m.GetProperty("train_top1").ValueKind);
         Assert.True(m.GetProperty("loss_terms").GetProperty("logit_energy").GetDouble() > 0);
         Assert.Equal("completed", result.Status);
+    }
+
+    [Fact]
+    public void Run_CheckpointedInChannelsLastResumedInNchw_LoadsItAndEndsCloseToTheStraightRun()
+    {
+        using var straightDir = new TempDirectory();
+        using var resumedDir = new TempDirectory();
+        // fp (SGD with momentum): without rounding to quantization levels, rounding differences stay small.
+        var straightOptions = TrainerTestData.Options(straightDir.Path, "fp", epochs: 2) with { ChannelsLast = true };
+        TrainerTestData.Trainer(straightOptions).Run();
+        using var cancel = new CancellationTokenSource();
+        var first = TrainerTestData.Trainer(straightOptions with { OutputDirectory = resumedDir.Path }, new TrainingCallbacks { Epoch = _ => cancel.Cancel() });
+        Assert.ThrowsAny<OperationCanceledException>(() => first.Run(cancel.Token));
+        var firstEpoch = TrainerTestData.MetricsLines(resumedDir.Path).Single();
+
+        // The second epoch in NCHW, from the channels-last checkpoint (model, momentum buffers, generator).
+        var resumed = TrainerTestData.Trainer(straightOptions with { OutputDirectory = resumedDir.Path, ChannelsLast = false }).Run();
+
+        Assert.Equal(1, resumed.ResumedAfterEpoch);
+        Assert.Equal("contiguous", resumed.MemoryFormat);
+        var straightMetrics = TrainerTestData.MetricsLines(straightDir.Path);
+        Assert.Equal(straightMetrics[0].GetProperty("train_loss").GetDouble(), firstEpoch.GetProperty("train_loss").GetDouble());
+        // The second epoch differs only by rounding (convolutions and BatchNorm sum in another order; measured: weights
+        // 2e-4 of their largest value, the loss 3e-6); a checkpoint read in the wrong layout would scramble every kernel.
+        var a = TrainerTestData.Values(Path.Combine(straightDir.Path, Trainer.ModelFileName));
+        var b = TrainerTestData.Values(Path.Combine(resumedDir.Path, Trainer.ModelFileName));
+        Assert.Equal(a.Keys, b.Keys);
+        var worst = a.Keys.Where(k => k.EndsWith(".weight", StringComparison.Ordinal))
+            .Select(key => (key, Ratio: a[key].Zip(b[key]).Max(p => Math.Abs(p.First - p.Second)) / a[key].Max(v => Math.Abs(v))))
+            .MaxBy(x => x.Ratio);
+        Assert.True(worst.Ratio <= 2e-3, $"'{worst.key}': max |difference| / max |value| {worst.Ratio:G3} between the straight and the resumed run");
+
+        var straightLoss = straightMetrics[1].GetProperty("train_loss").GetDouble();
+        var resumedLoss = TrainerTestData.MetricsLines(resumedDir.Path)[1].GetProperty("train_loss").GetDouble();
+        Assert.True(Math.Abs(straightLoss - resumedLoss) <= 1e-4 * straightLoss, $"epoch 2 train loss: straight {straightLoss}, resumed in NCHW {resumedLoss}");
+    }
+
+    private static long[] RowMajorStrides(long[] shape)
+    {
+        var strides = new long[shape.Length];
+        long stride = 1;
+        for (var d = shape.Length - 1; d >= 0; d--)
+        {
+            strides[d] = stride;
+            stride *= Math.Max(shape[d], 1);
+        }
+
+        return strides;
     }
 
     /// <summary>fp's loss plus a "penalty" term that is 0, except NaN at one step.</summary>

@@ -4,9 +4,21 @@ namespace Sweeps.Torch;
 
 public sealed partial class Tensor
 {
-    /// <summary>A tensor holding a copy of <paramref name="data"/> with the given shape.</summary>
+    /// <summary>A tensor holding a copy of <paramref name="data"/> (row-major) with the given shape.</summary>
     /// <exception cref="ArgumentException">The shape's element count differs from the data's length.</exception>
-    public static unsafe Tensor From<T>(ReadOnlySpan<T> data, ReadOnlySpan<long> shape, Device? device = null)
+    public static Tensor From<T>(ReadOnlySpan<T> data, ReadOnlySpan<long> shape, Device? device = null)
+        where T : unmanaged =>
+        From(data, shape, MemoryFormat.Contiguous, device);
+
+    /// <summary>
+    /// A tensor of the given (logical) shape holding a copy of <paramref name="data"/>, whose elements are in the memory
+    /// order of <paramref name="memoryFormat"/>: row-major for <see cref="MemoryFormat.Contiguous"/>; for
+    /// <see cref="MemoryFormat.ChannelsLast"/> the shape is [N, C, H, W] and the data runs N, H, W, C (the tensor gets
+    /// channels-last strides, no element is reordered).
+    /// </summary>
+    /// <exception cref="ArgumentException">The shape's element count differs from the data's length.</exception>
+    /// <exception cref="TorchException">Channels-last for a shape that is not 4-D.</exception>
+    public static unsafe Tensor From<T>(ReadOnlySpan<T> data, ReadOnlySpan<long> shape, MemoryFormat memoryFormat, Device? device = null)
         where T : unmanaged
     {
         long count = 1;
@@ -23,7 +35,7 @@ public sealed partial class Tensor
         fixed (T* d = data)
         fixed (long* s = shape)
         {
-            return Wrap(NativeMethods.swTensor_fromData(d, s, shape.Length, (int)ScalarTypes.Of<T>(), device?.ToString()));
+            return Wrap(NativeMethods.swTensor_fromData(d, s, shape.Length, (int)ScalarTypes.Of<T>(), device?.ToString(), (int)memoryFormat));
         }
     }
 
@@ -164,6 +176,16 @@ public sealed partial class Tensor
 
     /// <summary>A row-major dense tensor with the same values (this tensor's alias when already so).</summary>
     public Tensor Contiguous() => Wrap(NativeMethods.swTensor_contiguous(Handle));
+
+    /// <summary>
+    /// The same values with the strides of <paramref name="memoryFormat"/> (torch's <c>t.to(memory_format=...)</c>):
+    /// an alias when <see cref="MemoryFormat"/> already is that format, else a copy recorded by autograd. Channels-last
+    /// needs a 4-D tensor; a one-channel tensor gets channels-last strides too (its elements need no reordering, but
+    /// libtorch picks its kernels by strides).
+    /// </summary>
+    /// <exception cref="TorchException">Channels-last for a tensor that is not 4-D.</exception>
+    public Tensor ToMemoryFormat(MemoryFormat memoryFormat) =>
+        Wrap(NativeMethods.swTensor_toMemoryFormat(Handle, (int)memoryFormat));
 
     /// <summary>Copies <paramref name="source"/>'s values into this tensor (broadcast); returns this tensor.</summary>
     public Tensor CopyFrom(Tensor source)

@@ -98,6 +98,17 @@ public sealed partial class Tensor : IDisposable
     /// <summary>Whether elements are laid out densely in row-major order.</summary>
     public bool IsContiguous => NativeMethods.Check(NativeMethods.swTensor_isContiguous(Handle)) == 1;
 
+    /// <summary>
+    /// The memory format the strides suggest (libtorch's <c>suggest_memory_format</c>): <see cref="Sweeps.Torch.MemoryFormat.ChannelsLast"/>
+    /// for a 4-D tensor with channels-last strides, else <see cref="Sweeps.Torch.MemoryFormat.Contiguous"/>.
+    /// </summary>
+    public MemoryFormat MemoryFormat => (MemoryFormat)NativeMethods.Check(NativeMethods.swTensor_memoryFormat(Handle));
+
+    /// <summary>Whether the elements lie densely in the memory order of <paramref name="memoryFormat"/>. A tensor can be
+    /// both (one channel, or 1 x 1 images), which is why <see cref="MemoryFormat"/> looks at the strides.</summary>
+    public bool IsContiguousIn(MemoryFormat memoryFormat) =>
+        NativeMethods.Check(NativeMethods.swTensor_isContiguousIn(Handle, (int)memoryFormat)) == 1;
+
     /// <summary>A new handle to the same tensor (same storage, same autograd identity).</summary>
     public Tensor Alias() => Wrap(NativeMethods.swTensor_share(Handle));
 

@@ -3,7 +3,7 @@
   serialize_state_dict.py read FILE    torch.load(FILE) and print its entries
   serialize_state_dict.py write DIR    write reference files into DIR and print their entries
 
-An entry is printed as {"name", "shape", "dtype" (e.g. "torch.float32"), "sum" (float64 sum),
+An entry is printed as {"name", "shape", "stride", "dtype" (e.g. "torch.float32"), "sum" (float64 sum),
 "values" (flattened, as Python floats or ints)}, in the dict's order.
 """
 import collections
@@ -23,6 +23,7 @@ def describe(d):
         out.append({
             "name": name,
             "shape": list(t.shape),
+            "stride": list(t.stride()),
             "dtype": str(t.dtype),
             "sum": float(t.double().sum()),
             "values": [float(v) if t.is_floating_point() else int(v) for v in t.flatten().tolist()],

@@ -270,6 +270,41 @@ public abstract class Module : IDisposable
     }
 
     /// <summary>
+    /// Gives every 4-D parameter and buffer (and its existing gradient) the strides of <paramref name="memoryFormat"/>
+    /// in place, as torch's <c>module.to(memory_format=...)</c>: convolution kernels [out, in, kH, kW] and any other 4-D
+    /// member, whatever module holds it; tensors of other ranks stay as they are. Values, shapes and state-dict keys
+    /// do not change, and the tensor objects stay the same (their data is replaced), so optimizers built over
+    /// <see cref="Parameters"/> stay valid (optimizer state that already exists keeps its layout and its values).
+    /// </summary>
+    /// <returns>This module.</returns>
+    public Module To(MemoryFormat memoryFormat)
+    {
+        ThrowIfDisposed();
+        using var noGrad = new NoGradScope();
+        using var scope = DisposeScope.Enter();
+        foreach (var tensor in DistinctTensors())
+        {
+            if (tensor.Dim != 4)
+            {
+                continue;
+            }
+
+            if (tensor.MemoryFormat != memoryFormat)
+            {
+                tensor.SetData(tensor.ToMemoryFormat(memoryFormat));
+            }
+
+            var grad = tensor.Grad;
+            if (grad is not null && grad.MemoryFormat != memoryFormat)
+            {
+                tensor.Grad = grad.ToMemoryFormat(memoryFormat);
+            }
+        }
+
+        return this;
+    }
+
+    /// <summary>
     /// Clears the gradients of every parameter: sets them to none (the default, as PyTorch 2 does; the next
     /// backward allocates fresh ones) or zeroes them in place (PyTorch 1.x's default).
     /// </summary>

@@ -11,7 +11,7 @@ internal static unsafe partial class NativeMethods
     internal static partial IntPtr swTensor_share(TensorHandle t);
 
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial IntPtr swTensor_fromData(void* data, long* shape, int ndim, int dtype, string? device);
+    internal static partial IntPtr swTensor_fromData(void* data, long* shape, int ndim, int dtype, string? device, int memoryFormat);
 
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial IntPtr swTensor_empty(long* shape, int ndim, int dtype, string? device);
@@ -83,6 +83,12 @@ internal static unsafe partial class NativeMethods
     internal static partial int swTensor_isContiguous(TensorHandle t);
 
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int swTensor_isContiguousIn(TensorHandle t, int memoryFormat);
+
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int swTensor_memoryFormat(TensorHandle t);
+
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int swTensor_copyToHost(TensorHandle t, void* dst, long nbytes);
 
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
@@ -99,6 +105,9 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial IntPtr swTensor_contiguous(TensorHandle t);
+
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial IntPtr swTensor_toMemoryFormat(TensorHandle t, int memoryFormat);
 
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial IntPtr swTensor_detach(TensorHandle t);

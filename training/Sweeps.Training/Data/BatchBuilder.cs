@@ -4,7 +4,8 @@ namespace Sweeps.Training.Data;
 
 /// <summary>
 /// Builds the tensors of one epoch's batches from a dataset's bytes: gathers the samples, augments
-/// and normalises them into a reused float buffer, and copies that into a new tensor on the device.
+/// and normalises them into a reused float buffer (in the memory order of the options' memory format), and copies
+/// that into a new tensor on the device.
 /// One instance per epoch iteration; used by one thread at a time.
 /// </summary>
 internal sealed class BatchBuilder
@@ -45,6 +46,7 @@ internal sealed class BatchBuilder
         var pixels = _dataset.PixelArray;
         var rng = new SplitMix64(SplitMix64.Hash(_epochSeed, 2, (ulong)batch, (ulong)view));
         var span = 2 * _padding + 1;
+        var channelsLast = _options.MemoryFormat == MemoryFormat.ChannelsLast;
         for (var i = 0; i < indices.Length; i++)
         {
             int offsetY = _padding, offsetX = _padding;
@@ -58,11 +60,11 @@ internal sealed class BatchBuilder
 
             Augmentation.Write(
                 pixels.AsSpan(indices[i] * size, size), _dataset.Channels, _dataset.Height, _dataset.Width,
-                _padding, offsetY, offsetX, flip, _lut, _pixels.AsSpan(i * size, size));
+                _padding, offsetY, offsetX, flip, _lut, _pixels.AsSpan(i * size, size), channelsLast);
         }
 
         ReadOnlySpan<long> shape = [indices.Length, _dataset.Channels, _dataset.Height, _dataset.Width];
-        return DisposeScope.Detach(Tensor.From<float>(_pixels.AsSpan(0, indices.Length * size), shape, _options.Device));
+        return DisposeScope.Detach(Tensor.From<float>(_pixels.AsSpan(0, indices.Length * size), shape, _options.MemoryFormat, _options.Device));
     }
 
     /// <summary>The labels of a batch.</summary>

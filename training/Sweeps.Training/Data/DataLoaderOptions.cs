@@ -32,6 +32,11 @@ public sealed record DataLoaderOptions
     /// <summary>Where the batch tensors are created. Default CPU.</summary>
     public Device Device { get; init; } = Device.Cpu;
 
+    /// <summary>The memory format of the image tensors: <see cref="MemoryFormat.Contiguous"/> (NCHW, the default) or
+    /// <see cref="MemoryFormat.ChannelsLast"/> (NHWC strides, written in that order: no extra copy). Shapes and values
+    /// are the same in both.</summary>
+    public MemoryFormat MemoryFormat { get; init; } = MemoryFormat.Contiguous;
+
     /// <summary>How many batches a background thread prepares ahead of the consumer (0: none, batches are built
     /// on the consumer's thread when asked for; at most 4). Default 2.</summary>
     public int Prefetch { get; init; } = 2;

@@ -113,13 +113,13 @@ public sealed class CrMethod : TwoViewMethod
         return Math.Exp(-5 * phase * phase);
     }
 
-    /// <summary>Builds the mean teacher (a model like the student, on the run's device, in training mode, no gradients).</summary>
+    /// <summary>Builds the mean teacher (a model like the student, on the run's device and in its memory format, in
+    /// training mode, no gradients).</summary>
     public override void Initialize(MethodSetup setup)
     {
         ArgumentNullException.ThrowIfNull(setup);
         _meanTeacher?.Dispose();
-        _meanTeacher = setup.CreateStudentModel();
-        _meanTeacher.To(setup.Device);
+        _meanTeacher = setup.Place(setup.CreateStudentModel());
         _meanTeacher.Train(TeacherInTrainingMode);
         foreach (var p in _meanTeacher.Parameters())
         {

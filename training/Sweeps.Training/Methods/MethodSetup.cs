@@ -14,7 +14,8 @@ namespace Sweeps.Training.Methods;
 /// <param name="Generator">The run's checkpointed random source (owned by the trainer).</param>
 /// <param name="CreateStudentModel">Creates a new model of the student's architecture with the student's layers
 /// (same quantizer kind and bit-widths), on the CPU, with throw-away initial weights and uninitialised quantizers, in
-/// training mode; the caller owns it (e.g. CR's EMA teacher). It does not draw from <paramref name="Generator"/>.</param>
+/// training mode; the caller owns it (e.g. CR's EMA teacher) and places it with <see cref="Place"/>. It does not draw
+/// from <paramref name="Generator"/>.</param>
 public sealed record MethodSetup(
     ClassifierModel Student,
     ClassifierModel? Teacher,
@@ -23,4 +24,20 @@ public sealed record MethodSetup(
     int Epochs,
     int StepsPerEpoch,
     Generator Generator,
-    Func<ClassifierModel> CreateStudentModel);
+    Func<ClassifierModel> CreateStudentModel)
+{
+    /// <summary>The memory format of the run's models and batches (channels-last for CPU training by default; see
+    /// <see cref="Training.TrainerOptions.ChannelsLast"/>). Default <see cref="MemoryFormat.Contiguous"/>.</summary>
+    public MemoryFormat MemoryFormat { get; init; } = MemoryFormat.Contiguous;
+
+    /// <summary>Moves a model the method built (e.g. from <see cref="CreateStudentModel"/>) to the run's device and memory
+    /// format, as the trainer placed the student and the teacher.</summary>
+    /// <returns>The model.</returns>
+    public ClassifierModel Place(ClassifierModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        model.To(Device);
+        model.To(MemoryFormat);
+        return model;
+    }
+}

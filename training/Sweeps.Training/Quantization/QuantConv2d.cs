@@ -53,6 +53,13 @@ public class QuantConv2d : Conv2d, IQuantizedLayer
         var x = IsTraining && InputPerturbation is { } perturbation ? perturbation.Perturb(input) : input;
         x = InputQuantizer?.Forward(x) ?? x;
         var w = WeightQuantizer?.Forward(Weight) ?? Weight;
+        if (w.MemoryFormat != Weight.MemoryFormat)
+        {
+            // Element-wise ops may give a one-channel kernel (the stem's) row-major strides back; libtorch runs a
+            // channels-last convolution only when the input or the kernel has channels-last strides.
+            w = w.ToMemoryFormat(Weight.MemoryFormat);
+        }
+
         return scope.MoveToOuter(Functional.Conv2d(x, w, Bias, (Stride, Stride), (Padding, Padding), groups: Groups));
     }
 

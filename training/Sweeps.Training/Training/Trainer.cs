@@ -38,6 +38,11 @@ namespace Sweeps.Training.Training;
 /// batches of that epoch with the method's own loss, the student in training mode (those forwards also update
 /// BatchNorm's running statistics). <c>final.json</c> records <c>ewgs_delta</c>: <c>hutchinson</c>, <c>ste</c> or
 /// <c>none</c>.</para>
+/// <para>Memory format (<see cref="MemoryFormat"/>): a CPU run trains in channels-last unless
+/// <see cref="TrainerOptions.ChannelsLast"/> or <c>SWEEPS_CHANNELS_LAST=0</c> turns it off: the student, the teacher
+/// and any model the method builds get channels-last 4-D weights once they are built and loaded, and the loaders write
+/// batches in that layout. Files hold the standard layout either way, so checkpoints resume in either format;
+/// <c>final.json</c> records <c>memory_format</c>. A CUDA run keeps NCHW.</para>
 /// <para>Threads: <see cref="Run"/> sets libtorch's process-wide intra-op thread count. Not thread-safe; one run at a
 /// time per output directory.</para>
 /// </remarks>
@@ -54,6 +59,10 @@ public sealed class Trainer
 
     /// <summary>The checkpoint folder in the output directory.</summary>
     public const string CheckpointDirectoryName = "checkpoint";
+
+    /// <summary>The environment variable read when <see cref="TrainerOptions.ChannelsLast"/> is null: <c>0</c> trains CPU
+    /// runs in NCHW, <c>1</c> (or unset) in channels-last.</summary>
+    public const string ChannelsLastVariable = "SWEEPS_CHANNELS_LAST";
 
     private const string WeightsGroup = "weights";
     private const string QuantizerGroup = "quantizer";
@@ -72,7 +81,8 @@ public sealed class Trainer
 
     /// <summary>A trainer for a method created by <paramref name="createMethod"/> (one new instance per run; the trainer
     /// disposes it): for methods outside the registry, such as tests' own.</summary>
-    /// <exception cref="ArgumentException">The model name is unknown or an option is invalid.</exception>
+    /// <exception cref="ArgumentException">The model name is unknown, an option is invalid, or
+    /// <c>SWEEPS_CHANNELS_LAST</c> is neither 0 nor 1.</exception>
     public Trainer(TrainerOptions options, Func<TrainingMethod> createMethod, TrainingCallbacks? callbacks = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -90,12 +100,20 @@ public sealed class Trainer
         }
 
         Options = options;
+        MemoryFormat = (options.ChannelsLast ?? ParseChannelsLast(Environment.GetEnvironmentVariable(ChannelsLastVariable))) && options.Device.Type == DeviceType.Cpu
+            ? MemoryFormat.ChannelsLast
+            : MemoryFormat.Contiguous;
         _createMethod = createMethod;
         _callbacks = callbacks ?? new TrainingCallbacks();
     }
 
     /// <summary>The run's options.</summary>
     public TrainerOptions Options { get; }
+
+    /// <summary>The memory format the run trains in: <see cref="MemoryFormat.ChannelsLast"/> on the CPU unless
+    /// <see cref="TrainerOptions.ChannelsLast"/> (or, when that is null, <c>SWEEPS_CHANNELS_LAST=0</c>) turns it off;
+    /// <see cref="MemoryFormat.Contiguous"/> on CUDA.</summary>
+    public MemoryFormat MemoryFormat { get; }
 
     /// <summary>Replaces <c>Datasets.Load</c> (tests: small in-memory sets); the limits still apply.</summary>
     internal Func<DatasetSplit, ImageDataset>? DatasetSource { get; init; }
@@ -139,10 +157,10 @@ public sealed class Trainer
             ? ModelRegistry.Create(o.Model, train.Channels, train.ClassCount, FullPrecisionLayerFactory.Instance, generator, inputSize)
             : null;
         LoadTeacher(o, requirements, student, teacher);
-        student.To(o.Device);
+        student.To(o.Device).To(MemoryFormat);
         if (teacher is not null)
         {
-            teacher.To(o.Device);
+            teacher.To(o.Device).To(MemoryFormat);
             teacher.Eval();
             foreach (var p in teacher.Parameters())
             {
@@ -153,8 +171,10 @@ public sealed class Trainer
         using var trainLoader = new DataLoader(train, new DataLoaderOptions
         {
             BatchSize = recipe.BatchSize, Seed = o.Seed, Device = o.Device, Shuffle = true, Augment = o.Augment, Prefetch = o.Prefetch,
+            MemoryFormat = MemoryFormat,
         });
-        using var testLoader = new DataLoader(test, DataLoaderOptions.Evaluation(o.EvaluationBatchSize ?? recipe.BatchSize, o.Device) with { Prefetch = o.Prefetch });
+        using var testLoader = new DataLoader(
+            test, DataLoaderOptions.Evaluation(o.EvaluationBatchSize ?? recipe.BatchSize, o.Device) with { Prefetch = o.Prefetch, MemoryFormat = MemoryFormat });
         var stepsPerEpoch = trainLoader.BatchesPerEpoch;
         if (stepsPerEpoch == 0 || test.Count == 0)
         {
@@ -168,7 +188,10 @@ public sealed class Trainer
             return ModelRegistry.Create(o.Model, train.Channels, train.ClassCount, factory, scratch, inputSize);
         }
 
-        method.Initialize(new MethodSetup(student, teacher, o.Device, train.ClassCount, o.Epochs, stepsPerEpoch, generator, CreateStudentModel));
+        method.Initialize(new MethodSetup(student, teacher, o.Device, train.ClassCount, o.Epochs, stepsPerEpoch, generator, CreateStudentModel)
+        {
+            MemoryFormat = MemoryFormat,
+        });
         var (groupNames, groups) = Groups(student, method, recipe);
         using var optimizer = CreateOptimizer(recipe, groups);
         var scheduler = new LearningRateScheduler(optimizer, CosineSchedule.Instance, (long)o.Epochs * stepsPerEpoch);
@@ -274,6 +297,7 @@ public sealed class Trainer
             Epochs = o.Epochs,
             Seed = o.Seed,
             Device = o.Device.ToString(),
+            MemoryFormat = MemoryFormat == MemoryFormat.ChannelsLast ? "channels_last" : "contiguous",
             TrainSamples = train.Count,
             TestSamples = test.Count,
             Normalization = new NormalizationRecord(train.Normalization.Mean, train.Normalization.Std),
@@ -440,6 +464,17 @@ public sealed class Trainer
             samples,
             clock.Elapsed.TotalSeconds);
     }
+
+    /// <summary>The value of <c>SWEEPS_CHANNELS_LAST</c>: unset, empty or <c>1</c> is on, <c>0</c> off.</summary>
+    /// <exception cref="ArgumentException">Any other value; the message names the variable and what it expects.</exception>
+    internal static bool ParseChannelsLast(string? value) =>
+        value?.Trim() switch
+        {
+            null or "" or "1" => true,
+            "0" => false,
+            _ => throw new ArgumentException(
+                $"the environment variable {ChannelsLastVariable} is '{value}': expected 0 (train CPU runs in NCHW) or 1 (channels-last, the default)"),
+        };
 
     private ImageDataset Load(DatasetSplit split, int? limit)
     {

@@ -77,4 +77,14 @@ public sealed record TrainerOptions
 
     /// <summary>Batches the loader prepares ahead on a background thread (0..4). Default 2.</summary>
     public int Prefetch { get; init; } = 2;
+
+    /// <summary>
+    /// Whether a CPU run trains in channels-last (NHWC) memory format: 4-D weights (convolution kernels) are converted
+    /// once when the models are built and loaded, and the loader writes batches in that layout (oneDNN's convolutions
+    /// are faster in it). Values, checkpoints and <c>model.pt</c> are the same either way (files hold the standard
+    /// layout), so a run resumes in either format. A CUDA run always keeps NCHW. Null (the default) follows the
+    /// environment variable <c>SWEEPS_CHANNELS_LAST</c> (<see cref="Trainer.ChannelsLastVariable"/>): on unless it is
+    /// <c>0</c>; the trainer reports the format it used in <c>final.json</c>'s <c>memory_format</c>.
+    /// </summary>
+    public bool? ChannelsLast { get; init; }
 }

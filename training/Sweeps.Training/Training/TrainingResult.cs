@@ -36,6 +36,9 @@ public sealed record TrainingResult
     /// <summary>The device (<c>cpu</c>, <c>cuda:N</c>).</summary>
     public required string Device { get; init; }
 
+    /// <summary>The memory format the run trained in: <c>channels_last</c> (CPU default) or <c>contiguous</c> (NCHW).</summary>
+    public required string MemoryFormat { get; init; }
+
     /// <summary>Training / test samples.</summary>
     public required int TrainSamples { get; init; }
 

@@ -42,6 +42,14 @@ inline at::IntArrayRef ints(const int64_t* data, int32_t length) {
 
 std::vector<at::Tensor> tensor_list(at::Tensor* const* items, int32_t count);
 
+/// A memory format argument: c10::MemoryFormat's values 0 (contiguous) or 2 (channels-last), shared with
+/// Sweeps.Torch's MemoryFormat; anything else is an error.
+inline at::MemoryFormat memory_format(int32_t value) {
+  TORCH_CHECK(value == static_cast<int32_t>(at::MemoryFormat::Contiguous) || value == static_cast<int32_t>(at::MemoryFormat::ChannelsLast),
+              "unknown memory format ", value, " (expected 0: contiguous or 2: channels-last)");
+  return static_cast<at::MemoryFormat>(value);
+}
+
 /// Clears a parameter's gradient as torch's zero_grad does: drops it (set_to_none) or zeroes it in
 /// place after cutting it from any graph.
 void clear_grad(at::Tensor& parameter, bool set_to_none);

@@ -42,6 +42,12 @@ struct EwgsRound : public torch::autograd::Function<EwgsRound> {
 // mode 2), s through y. The loops are templated on the mode and written so that the compiler vectorises
 // them (no calls, no branches, independent partial sums per lane). The backward is not differentiable:
 // with create_graph (EWGS's Hessian-vector products) the composed ops must be used, and this says so.
+//
+// Layout: the loops run over the elements in memory order, so any dense layout works as it is: a channels-last
+// input (activations and conv weights in CPU training) is read and written in place of being copied to NCHW and
+// back, the output and dL/dx get the input's strides (empty_like), and the incoming gradient is brought to them
+// when it has others. Only the order of the partial sums of dL/dl, dL/du and dL/ds depends on the layout. Inputs
+// that are not dense (a strided view) are made contiguous first.
 
 // Round half to even of 0 <= v < 2^22 (float) or 2^51 (double) without a libm call: adding and removing
 // 1.5 * 2^23 (2^52) leaves v rounded to an integer by the FPU's default mode, round-to-nearest-even,
@@ -147,6 +153,16 @@ void ewgs_backward(const T* x, const T* g, T* gx, int64_t count, const EwgsScala
   }
 }
 
+// `t` itself when its elements fill its storage span without gaps or overlaps (any order of dimensions), else a
+// contiguous copy: the kernel's loops then visit every element once in memory order.
+at::Tensor dense(const at::Tensor& t) { return t.is_non_overlapping_and_dense() ? t : t.contiguous(); }
+
+// `t` (the incoming gradient) with exactly the strides of `reference`, copied only when they differ.
+at::Tensor like(const at::Tensor& t, const at::Tensor& reference) {
+  if (t.strides() == reference.strides()) return t;
+  return at::empty_like(reference).copy_(t);
+}
+
 template <typename T>
 EwgsScalars<T> ewgs_scalars(const at::Tensor& lower, const at::Tensor& upper, const at::Tensor& scale, int64_t levels, double delta) {
   const T l = lower.item<T>(), u = upper.item<T>();
@@ -160,8 +176,8 @@ struct EwgsQuantize : public torch::autograd::Function<EwgsQuantize> {
     TORCH_CHECK(lower.numel() == 1 && upper.numel() == 1 && scale.numel() == 1, "ewgsQuantize: lower, upper and scale must be scalars");
     TORCH_CHECK(mode >= 0 && mode <= 2, "ewgsQuantize: mode must be 0 (weights), 1 (activations) or 2 (signed activations), got ", mode);
     TORCH_CHECK(levels >= 2 && levels <= 256, "ewgsQuantize: levels must be 2 to 256, got ", levels);
-    at::Tensor input = x.contiguous();
-    at::Tensor y = at::empty_like(input);
+    at::Tensor input = dense(x);
+    at::Tensor y = at::empty_like(input);  // the input's strides (dense: empty_like preserves them)
     AT_DISPATCH_FLOATING_TYPES(input.scalar_type(), "ewgsQuantize", [&] {
       const auto c = ewgs_scalars<scalar_t>(lower, upper, scale, levels, delta);
       const scalar_t* xp = input.data_ptr<scalar_t>();
@@ -185,7 +201,7 @@ struct EwgsQuantize : public torch::autograd::Function<EwgsQuantize> {
     const int64_t levels = ctx->saved_data["levels"].toInt();
     const double delta = ctx->saved_data["delta"].toDouble();
     const int64_t mode = ctx->saved_data["mode"].toInt();
-    const at::Tensor g = grads[0].contiguous();
+    const at::Tensor g = like(grads[0], input);
     at::Tensor gx = at::empty_like(input);
     double sums[3] = {0, 0, 0};  // dL/dl, dL/du, dL/ds
     AT_DISPATCH_FLOATING_TYPES(input.scalar_type(), "ewgsQuantizeBackward", [&] {

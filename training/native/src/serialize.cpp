@@ -443,10 +443,23 @@ std::unique_ptr<StateDict> load_state_dict(const std::string& path) {
   }
 }
 
-/// A tensor that owns exactly its elements: a view into a larger storage would save all of it.
+/// Whether the strides are exactly the row-major ones of the sizes (those torch.empty gives), size-1 dimensions
+/// included: a channels-last tensor with one channel is dense in row-major order too, but its strides differ.
+bool row_major_strides(const at::Tensor& t) {
+  int64_t expected = 1;
+  for (int64_t d = t.dim() - 1; d >= 0; --d) {
+    if (t.stride(d) != expected) return false;
+    expected *= std::max<int64_t>(t.size(d), 1);
+  }
+  return true;
+}
+
+/// A tensor that owns exactly its elements, in row-major order with row-major strides: a view into a larger storage
+/// would save all of it, and a file holds the standard layout whatever the memory format trained in (a
+/// channels-last model saves as an NCHW one would).
 at::Tensor compact(const at::Tensor& t) {
   at::Tensor c = t.detach().to(at::kCPU);
-  const bool exact = c.is_contiguous() && c.storage_offset() == 0 &&
+  const bool exact = c.is_contiguous() && row_major_strides(c) && c.storage_offset() == 0 &&
                      c.storage().nbytes() == static_cast<size_t>(c.numel()) * c.element_size();
   return exact ? c : c.clone(at::MemoryFormat::Contiguous);
 }

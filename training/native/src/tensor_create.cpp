@@ -1,6 +1,8 @@
 // Tensor handles: creation, inspection, data transfer, conversion (swTensor_*).
 #include "sw_common.h"
 
+#include <cstring>
+
 namespace {
 
 at::TensorOptions options(int32_t dtype, const char* device) {
@@ -32,10 +34,14 @@ SW_EXPORT void swTensor_free(at::Tensor* t) {
 /// A new handle to the same tensor (shares storage and autograd identity).
 SW_EXPORT at::Tensor* swTensor_share(at::Tensor* t) { SW_TENSOR(*t) }
 
+/// A tensor of the given (logical) shape holding a copy of `data`, whose elements are in the memory order of
+/// `memory_format` (sw::memory_format): row-major for contiguous, N, H, W, C for channels-last (4-D only).
 SW_EXPORT at::Tensor* swTensor_fromData(const void* data, const int64_t* shape, int32_t ndim, int32_t dtype,
-                                        const char* device) {
+                                        const char* device, int32_t memory_format) {
   SW_GUARD(nullptr, {
-    auto cpu = at::from_blob(const_cast<void*>(data), sw::ints(shape, ndim), options(dtype, nullptr)).clone();
+    auto cpu = at::empty(sw::ints(shape, ndim), options(dtype, nullptr).memory_format(sw::memory_format(memory_format)));
+    const auto bytes = static_cast<size_t>(cpu.numel()) * cpu.element_size();
+    if (bytes > 0) std::memcpy(cpu.data_ptr(), data, bytes);
     return sw::wrap(device == nullptr ? cpu : cpu.to(c10::Device(std::string(device))));
   })
 }
@@ -116,6 +122,12 @@ SW_EXPORT int32_t swTensor_requiresGrad(at::Tensor* t) { SW_GUARD(-1, return t->
 SW_EXPORT int32_t swTensor_setRequiresGrad(at::Tensor* t, int32_t value) { SW_STATUS(t->requires_grad_(value != 0);) }
 SW_EXPORT int32_t swTensor_isLeaf(at::Tensor* t) { SW_GUARD(-1, return t->is_leaf() ? 1 : 0;) }
 SW_EXPORT int32_t swTensor_isContiguous(at::Tensor* t) { SW_GUARD(-1, return t->is_contiguous() ? 1 : 0;) }
+/// Whether the elements are dense in the memory order of `memory_format` (sw::memory_format).
+SW_EXPORT int32_t swTensor_isContiguousIn(at::Tensor* t, int32_t memory_format) {
+  SW_GUARD(-1, return t->is_contiguous(sw::memory_format(memory_format)) ? 1 : 0;)
+}
+/// The memory format the strides suggest (at::Tensor::suggest_memory_format): 2 when they are channels-last's, else 0.
+SW_EXPORT int32_t swTensor_memoryFormat(at::Tensor* t) { SW_GUARD(-1, return static_cast<int32_t>(t->suggest_memory_format());) }
 
 /// Copies the elements (row-major) into `dst`, which holds exactly `nbytes`.
 SW_EXPORT int32_t swTensor_copyToHost(at::Tensor* t, void* dst, int64_t nbytes) {
@@ -140,6 +152,13 @@ SW_EXPORT at::Tensor* swTensor_to(at::Tensor* t, int32_t dtype, const char* devi
 }
 SW_EXPORT at::Tensor* swTensor_clone(at::Tensor* t) { SW_TENSOR(t->clone()) }
 SW_EXPORT at::Tensor* swTensor_contiguous(at::Tensor* t) { SW_TENSOR(t->contiguous()) }
+/// The tensor with the strides of `memory_format` (sw::memory_format), as torch's `t.to(memory_format=...)`: an alias
+/// when its strides already suggest that format, else a copy (recorded by autograd). A 4-D tensor with one channel
+/// gets the format's own strides even though its elements need no reordering, so that libtorch's kernels pick the
+/// format's implementation from them.
+SW_EXPORT at::Tensor* swTensor_toMemoryFormat(at::Tensor* t, int32_t memory_format) {
+  SW_TENSOR(t->to(t->scalar_type(), /*non_blocking=*/false, /*copy=*/false, sw::memory_format(memory_format)))
+}
 SW_EXPORT at::Tensor* swTensor_detach(at::Tensor* t) { SW_TENSOR(t->detach()) }
 SW_EXPORT int32_t swTensor_detach_(at::Tensor* t) { SW_STATUS(t->detach_();) }
 SW_EXPORT int32_t swTensor_copy_(at::Tensor* dst, at::Tensor* src) { SW_STATUS(dst->copy_(*src);) }
