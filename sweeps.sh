@@ -4,7 +4,7 @@
 #   ./sweeps.sh setup                 install what is missing (apt), build the native shim and the solution
 #   ./sweeps.sh test                  setup, then every test project; last line "N passed, N failed, N skipped"
 #   ./sweeps.sh run <sweep.yaml> ...  setup, then run a sweep with the CLI
-#   ./sweeps.sh bench <name>          setup, then a benchmark (loader, train-step, qat-step, metrics, methods, orchestration, cluster, cluster-idle, failover, cuda-check)
+#   ./sweeps.sh bench <name>          setup, then a benchmark (loader, train-step, qat-step, channels-last, metrics, methods, orchestration, cluster, cluster-idle, failover, cuda-check)
 #   ./sweeps.sh status|cancel|teachers ...  the CLI at once, without setup (setup only when the CLI is not built)
 #   ./sweeps.sh <command> ...         setup, then any other command of the CLI (version, ...)
 #
@@ -47,7 +47,7 @@ readonly TEST_RESULTS=.artifacts/test-results
 readonly LOG_DIR=.artifacts/logs
 
 # Benchmarks: name -> driver script.
-declare -A BENCHES=([loader]=bench/run_loader.sh [train-step]=bench/run_train_step.sh [qat-step]=bench/run_qat_step.sh [metrics]=bench/run_metrics.sh [methods]=bench/run_methods.sh [orchestration]=bench/run_orchestration.sh [cluster]=bench/run_cluster.sh [cluster-idle]=bench/run_cluster_idle.sh [failover]=bench/run_failover.sh [cuda-check]=bench/run_cuda_check.sh)
+declare -A BENCHES=([loader]=bench/run_loader.sh [train-step]=bench/run_train_step.sh [qat-step]=bench/run_qat_step.sh [channels-last]=bench/run_channels_last.sh [metrics]=bench/run_metrics.sh [methods]=bench/run_methods.sh [orchestration]=bench/run_orchestration.sh [cluster]=bench/run_cluster.sh [cluster-idle]=bench/run_cluster_idle.sh [failover]=bench/run_failover.sh [cuda-check]=bench/run_cuda_check.sh)
 
 usage() {
   cat <<EOF

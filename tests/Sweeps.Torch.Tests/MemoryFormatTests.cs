@@ -168,7 +168,7 @@ public sealed class MemoryFormatTests : IDisposable
             {
                 var shape = entry.GetProperty("shape").EnumerateArray().Select(x => x.GetInt64()).ToArray();
                 var stride = entry.GetProperty("stride").EnumerateArray().Select(x => x.GetInt64()).ToArray();
-                Assert.True(RowMajor(shape).SequenceEqual(stride), $"{entry.GetProperty("name")}: shape [{string.Join(", ", shape)}], strides [{string.Join(", ", stride)}]");
+                Assert.True(TestAssert.RowMajorStrides(shape).SequenceEqual(stride), $"{entry.GetProperty("name")}: shape [{string.Join(", ", shape)}], strides [{string.Join(", ", stride)}]");
                 var name = entry.GetProperty("name").GetString()!;
                 var expected = model.StateDict()[name].ToArray<float>().Select(v => (double)v);
                 Assert.Equal(expected, entry.GetProperty("values").EnumerateArray().Select(v => v.GetDouble()));
@@ -227,19 +227,6 @@ public sealed class MemoryFormatTests : IDisposable
         {
             Directory.Delete(folder, recursive: true);
         }
-    }
-
-    private static long[] RowMajor(long[] shape)
-    {
-        var strides = new long[shape.Length];
-        long stride = 1;
-        for (var d = shape.Length - 1; d >= 0; d--)
-        {
-            strides[d] = stride;
-            stride *= Math.Max(shape[d], 1);
-        }
-
-        return strides;
     }
 
     // max |a - b| <= 1e-5 max |a|: the same computation up to float32 rounding (a layout error is of order 1).

@@ -16,6 +16,20 @@ internal static class TestAssert
         }
     }
 
+    /// <summary>The row-major strides of a shape (those torch.empty gives it; a size-1 dimension counts as 1).</summary>
+    public static long[] RowMajorStrides(long[] shape)
+    {
+        var strides = new long[shape.Length];
+        long stride = 1;
+        for (var d = shape.Length - 1; d >= 0; d--)
+        {
+            strides[d] = stride;
+            stride *= Math.Max(shape[d], 1);
+        }
+
+        return strides;
+    }
+
     /// <summary>Float overload of <see cref="Close(IReadOnlyList{double}, IReadOnlyList{double}, double, double, string)"/>.</summary>
     public static void Close(IReadOnlyList<double> expected, IReadOnlyList<float> actual, double rtol = 1e-5, double atol = 1e-6, string what = "") =>
         Close(expected, actual.Select(x => (double)x).ToArray(), rtol, atol, what);

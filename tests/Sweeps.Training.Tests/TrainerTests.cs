@@ -104,7 +104,7 @@ public sealed class TrainerTests(TeacherFixture teacher) : IClassFixture<Teacher
             {
                 var shape = entry.Value.GetProperty("shape").EnumerateArray().Select(x => x.GetInt64()).ToArray();
                 var strides = entry.Value.GetProperty("stride").EnumerateArray().Select(x => x.GetInt64()).ToArray();
-                Assert.True(RowMajorStrides(shape).SequenceEqual(strides), $"'{entry.Name}': strides [{string.Join(", ", strides)}] for shape [{string.Join(", ", shape)}]");
+                Assert.True(TestAssert.RowMajorStrides(shape).SequenceEqual(strides), $"'{entry.Name}': strides [{string.Join(", ", strides)}] for shape [{string.Join(", ", shape)}]");
             }
         }
 
@@ -293,19 +293,6 @@ public sealed class TrainerTests(TeacherFixture teacher) : IClassFixture<Teacher
         var straightLoss = straightMetrics[1].GetProperty("train_loss").GetDouble();
         var resumedLoss = TrainerTestData.MetricsLines(resumedDir.Path)[1].GetProperty("train_loss").GetDouble();
         Assert.True(Math.Abs(straightLoss - resumedLoss) <= 1e-4 * straightLoss, $"epoch 2 train loss: straight {straightLoss}, resumed in NCHW {resumedLoss}");
-    }
-
-    private static long[] RowMajorStrides(long[] shape)
-    {
-        var strides = new long[shape.Length];
-        long stride = 1;
-        for (var d = shape.Length - 1; d >= 0; d--)
-        {
-            strides[d] = stride;
-            stride *= Math.Max(shape[d], 1);
-        }
-
-        return strides;
     }
 
     /// <summary>fp's loss plus a "penalty" term that is 0, except NaN at one step.</summary>

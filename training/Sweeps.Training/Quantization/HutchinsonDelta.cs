@@ -105,8 +105,14 @@ public static class HutchinsonDelta
         return result;
     }
 
-    private static Tensor Rademacher(Tensor like, Generator? generator) =>
-        ((Tensor.RandInt(0, 2, like.Shape, generator) * 2) - 1).To(like.Dtype, like.Device);
+    // Drawn in logical (row-major) order, so the same vector whatever like's memory format; then given like's
+    // layout, so that the Hessian-vector products run on one dense layout.
+    private static Tensor Rademacher(Tensor like, Generator? generator)
+    {
+        using var scope = DisposeScope.Enter();
+        var v = ((Tensor.RandInt(0, 2, like.Shape, generator) * 2) - 1).To(like.Dtype, like.Device);
+        return scope.MoveToOuter(like.MemoryFormat == MemoryFormat.ChannelsLast ? v.ToMemoryFormat(MemoryFormat.ChannelsLast) : v);
+    }
 
     /// <summary>
     /// Estimates delta for each quantizer: for each batch, <paramref name="loss"/>(batch) is evaluated with the
