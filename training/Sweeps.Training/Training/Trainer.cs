@@ -115,6 +115,8 @@ public sealed class Trainer
     /// <see cref="MemoryFormat.Contiguous"/> on CUDA.</summary>
     public MemoryFormat MemoryFormat { get; }
 
+    private string MemoryFormatName => MemoryFormat == MemoryFormat.ChannelsLast ? "channels_last" : "contiguous";
+
     /// <summary>Replaces <c>Datasets.Load</c> (tests: small in-memory sets); the limits still apply.</summary>
     internal Func<DatasetSplit, ImageDataset>? DatasetSource { get; init; }
 
@@ -297,7 +299,7 @@ public sealed class Trainer
             Epochs = o.Epochs,
             Seed = o.Seed,
             Device = o.Device.ToString(),
-            MemoryFormat = MemoryFormat == MemoryFormat.ChannelsLast ? "channels_last" : "contiguous",
+            MemoryFormat = MemoryFormatName,
             TrainSamples = train.Count,
             TestSamples = test.Count,
             Normalization = new NormalizationRecord(train.Normalization.Mean, train.Normalization.Std),
@@ -350,11 +352,11 @@ public sealed class Trainer
         using var model = ModelRegistry.Create(o.Model, train.Channels, train.ClassCount, FullPrecisionLayerFactory.Instance, generator, inputSize);
         // Loaded as a frozen teacher is: every key must fit, and a misfit is described against the FP model.
         LoadTeacher(o, new MethodRequirements { QuantizedStudent = false, StudentFromTeacher = false, FrozenTeacher = true }, model, model);
-        model.To(o.Device);
+        model.To(o.Device).To(MemoryFormat);
         new CheckpointStore(o.OutputDirectory).Clear();
         File.Delete(Path.Combine(o.OutputDirectory, MetricsFileName));
         cancellationToken.ThrowIfCancellationRequested();
-        using var testLoader = new DataLoader(test, DataLoaderOptions.Evaluation(o.EvaluationBatchSize ?? recipe.BatchSize, o.Device) with { Prefetch = o.Prefetch });
+        using var testLoader = new DataLoader(test, DataLoaderOptions.Evaluation(o.EvaluationBatchSize ?? recipe.BatchSize, o.Device) with { Prefetch = o.Prefetch, MemoryFormat = MemoryFormat });
         var evaluation = Evaluate(model, testLoader, train.ClassCount);
         using (DisposeScope.Enter())
         {
@@ -369,6 +371,7 @@ public sealed class Trainer
             Dataset = o.Dataset,
             Bits = BitWidths.FullPrecision.ToString(),
             EwgsDelta = "none",
+            MemoryFormat = MemoryFormatName,
             Epochs = 0,
             Seed = o.Seed,
             Device = o.Device.ToString(),
