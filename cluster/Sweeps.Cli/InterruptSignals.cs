@@ -13,8 +13,8 @@ internal sealed class InterruptSignals : IDisposable
     /// <summary>Starts handling the signals; <see cref="Token"/> is also cancelled with <paramref name="linked"/>.</summary>
     /// <param name="linked">Another reason to stop.</param>
     /// <param name="onFirst">Called at the first signal (e.g. to say what happens next).</param>
-    /// <param name="abortOnSecond">Whether a second signal ends the process at once (the default handling) instead of
-    /// being ignored.</param>
+    /// <param name="abortOnSecond">Whether a second signal ends the process at once (exit status 130, without
+    /// process-exit handlers, like a kill) instead of being ignored.</param>
     public InterruptSignals(CancellationToken linked, Action? onFirst = null, bool abortOnSecond = false)
     {
         _stop = CancellationTokenSource.CreateLinkedTokenSource(linked);
@@ -24,7 +24,12 @@ internal sealed class InterruptSignals : IDisposable
             var first = Interlocked.Increment(ref count) == 1;
             if (!first && abortOnSecond)
             {
-                return;
+                // At once, as a kill would: the runtime's default handling runs the process-exit handlers, and
+                // those (the actor system's shutdown among them) wait for the running trials the user wants to leave.
+                // The store is durable at every recorded event, so this loses nothing a kill -9 would not.
+                Console.Error.WriteLine("second interrupt: stopping now; the sweep stays resumable");
+                Console.Error.Flush();
+                ExitNow(130);
             }
 
             context.Cancel = true;
@@ -38,6 +43,9 @@ internal sealed class InterruptSignals : IDisposable
         _sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         _sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
     }
+
+    [DllImport("libc", EntryPoint = "_exit")]
+    private static extern void ExitNow(int status);
 
     /// <summary>Cancelled at the first signal (or with the linked token).</summary>
     public CancellationToken Token => _stop.Token;

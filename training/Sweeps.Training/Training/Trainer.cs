@@ -240,7 +240,7 @@ public sealed class Trainer
             var deltaUpdated = false;
             if (ewgsMode == "hutchinson" && epoch % recipe.EwgsDeltaInterval == 0)
             {
-                UpdateDeltas(run, trainLoader, epoch, recipe.EwgsDeltaBatches, recipe.EwgsHutchinsonSamples);
+                UpdateDeltas(run, trainLoader, epoch, recipe.EwgsDeltaBatches, recipe.EwgsHutchinsonSamples, cancellationToken);
                 deltaUpdated = true;
             }
 
@@ -538,7 +538,7 @@ public sealed class Trainer
         return ((double)top1 / count, classes > 10 ? (double)top5 / count : null, lossSum / count);
     }
 
-    private static void UpdateDeltas(RunContext run, DataLoader loader, int epoch, int count, int samples)
+    private static void UpdateDeltas(RunContext run, DataLoader loader, int epoch, int count, int samples, CancellationToken cancellationToken)
     {
         var batches = new List<MethodBatch>();
         try
@@ -555,7 +555,13 @@ public sealed class Trainer
             var progress = (double)run.Scheduler.Position / run.Scheduler.TotalSteps;
             HutchinsonDelta.Update(
                 run.Student,
-                i => run.Method.Compute(batches[i], run.Student, run.Teacher, new StepInfo(epoch + 1, i + 1, run.StepsPerEpoch, progress, run.Generator)).Total(),
+                i =>
+                {
+                    // Each Hessian-vector product takes seconds on a CPU and the estimate dozens of them: a cancel is
+                    // honoured between two of them, not only at the next training step.
+                    cancellationToken.ThrowIfCancellationRequested();
+                    return run.Method.Compute(batches[i], run.Student, run.Teacher, new StepInfo(epoch + 1, i + 1, run.StepsPerEpoch, progress, run.Generator)).Total();
+                },
                 batches.Count,
                 run.Generator,
                 samples);
