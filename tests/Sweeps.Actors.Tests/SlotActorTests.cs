@@ -81,7 +81,9 @@ public sealed class SlotActorTests : TestKit
 
         var next = coordinator.FishForMessage<SlotStatus>(s => s.Running is { TrialId: "sleep-0002" });
         Assert.Null(next.Next);
-        Assert.Equal(1, worker.Training);
+        // The slot reports the new attempt as it spawns its experiment actor; the actor counts itself as training when
+        // it starts, on its own thread, a moment later (the first trial's count has already gone).
+        AwaitAssert(() => Assert.Equal(1, worker.Training), TimeSpan.FromSeconds(5));
     }
 
     [Fact]
@@ -193,6 +195,8 @@ public sealed class SlotActorTests : TestKit
         var slot = Sys.ActorOf(SlotActor.Props(coordinator.Ref, new DeviceSlot(0, "cpu", 1), worker));
         slot.Tell(Run(Sleeper(60_000), ask: 1));
         coordinator.FishForMessage<SlotStatus>(s => s.Running is not null);
+        // The slot reports the attempt as it spawns the experiment actor, which counts itself as training a moment later.
+        AwaitAssert(() => Assert.Equal(1, worker.Training), TimeSpan.FromSeconds(5));
         return (coordinator, worker, slot);
     }
 
