@@ -175,8 +175,7 @@ public sealed class Trainer
             BatchSize = recipe.BatchSize, Seed = o.Seed, Device = o.Device, Shuffle = true, Augment = o.Augment, Prefetch = o.Prefetch,
             MemoryFormat = MemoryFormat,
         });
-        using var testLoader = new DataLoader(
-            test, DataLoaderOptions.Evaluation(o.EvaluationBatchSize ?? recipe.BatchSize, o.Device) with { Prefetch = o.Prefetch, MemoryFormat = MemoryFormat });
+        using var testLoader = EvaluationLoader(test, recipe);
         var stepsPerEpoch = trainLoader.BatchesPerEpoch;
         if (stepsPerEpoch == 0 || test.Count == 0)
         {
@@ -356,7 +355,7 @@ public sealed class Trainer
         new CheckpointStore(o.OutputDirectory).Clear();
         File.Delete(Path.Combine(o.OutputDirectory, MetricsFileName));
         cancellationToken.ThrowIfCancellationRequested();
-        using var testLoader = new DataLoader(test, DataLoaderOptions.Evaluation(o.EvaluationBatchSize ?? recipe.BatchSize, o.Device) with { Prefetch = o.Prefetch, MemoryFormat = MemoryFormat });
+        using var testLoader = EvaluationLoader(test, recipe);
         var evaluation = Evaluate(model, testLoader, train.ClassCount);
         using (DisposeScope.Enter())
         {
@@ -478,6 +477,10 @@ public sealed class Trainer
             _ => throw new ArgumentException(
                 $"the environment variable {ChannelsLastVariable} is '{value}': expected 0 (train CPU runs in NCHW) or 1 (channels-last, the default)"),
         };
+
+    // The test set's loader of a run and of a checkpoint's evaluation: in order, in the run's memory format.
+    private DataLoader EvaluationLoader(ImageDataset test, Recipe recipe) =>
+        new(test, DataLoaderOptions.Evaluation(Options.EvaluationBatchSize ?? recipe.BatchSize, Options.Device) with { Prefetch = Options.Prefetch, MemoryFormat = MemoryFormat });
 
     private ImageDataset Load(DatasetSplit split, int? limit)
     {
