@@ -62,7 +62,10 @@ for ((r = 1; r <= ROUNDS; r++)); do
     for format in 0 1; do
       echo "== $(date +%T) quick sweep (SWEEPS_CHANNELS_LAST=$format) -> $OUT/quick-$format-$r"
       start=$(date +%s%N)
-      (cd "$ROOT" && SWEEPS_CHANNELS_LAST=$format dotnet "$CLI_DLL" run sweeps/quick.yaml --out "$OUT/quick-$format-$r" --metrics off \
+      # A teacher cache of its own per run: both formats train their teacher (a shared cache would let the second reuse
+      # the first's and time only the students).
+      (cd "$ROOT" && SWEEPS_CHANNELS_LAST=$format SWEEPS_TEACHER_CACHE="$OUT/teachers-$format-$r" \
+        dotnet "$CLI_DLL" run sweeps/quick.yaml --out "$OUT/quick-$format-$r" --metrics off \
         >"$OUT/quick-$format-$r.log" 2>&1) || { tail -n 20 "$OUT/quick-$format-$r.log" >&2; exit 1; }
       echo $((($(date +%s%N) - start) / 1000000)) >"$OUT/quick-$format-$r.ms"
       tail -n 2 "$OUT/quick-$format-$r.log"
@@ -96,7 +99,7 @@ for kind, label in (("fp", "fp"), ("qat", "qat W4A4")):
 
 if quick:
     print()
-    print("quick sweep, best test top-1 per trial (%): NCHW | channels-last")
+    print("quick sweep, test top-1 per trial after its last epoch (the report's default, %): NCHW | channels-last")
     seconds = {0: [], 1: []}
     for r in range(1, rounds + 1):
         tables = {}
@@ -108,7 +111,7 @@ if quick:
         for key in sorted(tables[0]):
             a, b = tables[0][key], tables[1].get(key, {})
             name = key[0] if key[0] == "fp" else f"{key[0]} W{key[1]}A{key[2]}"
-            fmt_pct = lambda row: f"{100 * float(row['best_top1']):.1f}" if row.get("best_top1") else "-"
+            fmt_pct = lambda row: f"{100 * float(row['last_top1']):.2f}" if row.get("last_top1") else "-"
             print(f"round {r}: {name:<16} {fmt_pct(a):>6} | {fmt_pct(b):>6}   ({a['status']} | {b.get('status', 'missing')})")
     a, b = statistics.median(seconds[0]), statistics.median(seconds[1])
     lines.append(f"quick sweep seconds NCHW -> channels-last: {a:.0f} -> {b:.0f} (x{a / b:.3f})")
