@@ -78,7 +78,16 @@ public class TrialRunner
         {
             if (spec.Kind == TrialKind.Sleep)
             {
-                await Task.Delay(spec.SleepMilliseconds, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await Task.Delay(spec.SleepMilliseconds, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (spec.SleepStopMilliseconds > 0)
+                {
+                    await Task.Delay(spec.SleepStopMilliseconds, CancellationToken.None).ConfigureAwait(false);
+                    throw;
+                }
+
                 return new TrialCompleted(spec.Id, trial.Attempt, FinalSequence(spec), DateTimeOffset.UtcNow, null, null, null, null, null, null, null, null);
             }
 

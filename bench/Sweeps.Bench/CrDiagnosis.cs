@@ -212,10 +212,10 @@ internal static class CrDiagnosis
         };
     }
 
-    private static List<(Tensor Buffer, Tensor Saved)> Snapshot(ClassifierModel model) =>
+    internal static List<(Tensor Buffer, Tensor Saved)> Snapshot(ClassifierModel model) =>
         model.NamedBuffers().Select(b => (b.Buffer, DisposeScope.Detach(b.Buffer.Clone()))).ToList();
 
-    private static void Restore(ClassifierModel model, List<(Tensor Buffer, Tensor Saved)> saved)
+    internal static void Restore(ClassifierModel model, List<(Tensor Buffer, Tensor Saved)> saved)
     {
         using var noGrad = new NoGradScope();
         foreach (var (buffer, copy) in saved)
@@ -243,7 +243,7 @@ internal static class CrDiagnosis
         return Math.Sqrt(sum);
     }
 
-    private static int Int(Dictionary<string, string> o, string key, int fallback) =>
+    internal static int Int(Dictionary<string, string> o, string key, int fallback) =>
         o.TryGetValue(key, out var text) ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
 
     private static double Constant(long updates, double progress) => 0.999;
@@ -252,7 +252,7 @@ internal static class CrDiagnosis
 
     private static double Average(long updates, double progress) => Math.Min(RampUp(updates, progress), 1 - (1.0 / (updates + 1)));
 
-    private static Dictionary<string, string> Parse(string[] args)
+    internal static Dictionary<string, string> Parse(string[] args)
     {
         var o = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 1; i + 1 < args.Length; i += 2)

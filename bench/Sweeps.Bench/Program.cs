@@ -34,6 +34,12 @@ if (args.Length > 0 && args[0] == "cr-diagnose")
     return CrDiagnosis.Run(args);
 }
 
+// The short-run diagnosis of issue 15 (docs/benchmarks.md, "Why short W4A4 runs fall behind").
+if (args.Length > 0 && args[0] == "short-run")
+{
+    return ShortRunDiagnosis.Run(args);
+}
+
 // ./sweeps.sh bench train-step runs this (through bench/run_train_step.sh) interleaved with bench/train_step.py.
 if (args.Length == 0 || args[0] != "train-step")
 {

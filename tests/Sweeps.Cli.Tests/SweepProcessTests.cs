@@ -5,7 +5,7 @@ using Sweeps.Cluster;
 
 namespace Sweeps.Cli.Tests;
 
-/// <summary>The real `sweeps run` process: killed with SIGKILL mid-sweep, then run again.</summary>
+/// <summary>The real `sweeps run` process: killed with SIGKILL mid-sweep, or interrupted twice, then run again.</summary>
 public sealed class SweepProcessTests : IDisposable
 {
     private const string Teacher = "resnet20-synthetic-fp-s0";
@@ -86,6 +86,90 @@ public sealed class SweepProcessTests : IDisposable
         var epochs = File.ReadAllLines(Path.Combine(output, "trials", Teacher, "metrics.jsonl"))
             .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("epoch").GetInt32());
         Assert.Equal([1, 2, 3], epochs);
+    }
+
+    [Fact]
+    public async Task Run_InterruptedTwice_EndsAtOnceWith130AndTheSweepResumes()
+    {
+        // Two sleeping trials that each take 10 minutes to stop once cancelled, as a long training step would: the first
+        // SIGINT waits for them; the second must end the process at once, and nothing recorded is lost.
+        var sweep = Path.Combine(_dir, "interrupt.yaml");
+        File.WriteAllText(sweep, """
+            name: interrupt
+            dataset: synthetic
+            devices: [cpu]
+            trials_per_device: 2
+            _sleep_trials: {count: 2, ms: 15000, stop_ms: 600000}
+            """);
+        var output = Path.Combine(_dir, "out");
+
+        using (var first = Start(sweep, output))
+        {
+            var stderr = first.StandardError.ReadToEndAsync();
+            var stdout = first.StandardOutput.ReadToEndAsync();
+            try
+            {
+                var deadline = Stopwatch.StartNew();
+                while (RunningTrials(output) < 2 && !first.HasExited && deadline.Elapsed < TimeSpan.FromMinutes(2))
+                {
+                    await Task.Delay(100);
+                }
+
+                Assert.True(RunningTrials(output) == 2, "the two trials never ran: " + (first.HasExited ? await stderr : "timed out"));
+                ClusterTestbed.Signal(first, "INT");
+                Assert.False(first.WaitForExit(TimeSpan.FromSeconds(3)), "the first interrupt did not wait for the stopping trials");
+                ClusterTestbed.Signal(first, "INT");
+                Assert.True(await Task.Run(() => first.WaitForExit(TimeSpan.FromSeconds(30))), "the second interrupt did not end the process within 30 s");
+            }
+            finally
+            {
+                if (!first.HasExited)
+                {
+                    first.Kill(entireProcessTree: true);
+                }
+            }
+
+            Assert.Equal(130, first.ExitCode);
+            var error = await stderr;
+            Assert.Contains("again to abort", error, StringComparison.Ordinal);
+            Assert.Contains("second interrupt: stopping now; the sweep stays resumable", error, StringComparison.Ordinal);
+            _ = await stdout;
+        }
+
+        var (_, interrupted, _) = EmbeddedSweepHost.Read(output);
+        Assert.All(interrupted.Trials.Values, t => Assert.Equal(Sweeps.Actors.State.TrialStatus.Running, t.Status));
+
+        // Run again: both trials run from the start and complete, each once.
+        using (var second = Start(sweep, output))
+        {
+            var stdout = second.StandardOutput.ReadToEndAsync();
+            var stderr = second.StandardError.ReadToEndAsync();
+            Assert.True(await Task.Run(() => second.WaitForExit(TimeSpan.FromMinutes(3))), "the second run did not finish");
+            Assert.True(second.ExitCode == 0, $"exit {second.ExitCode}: {await stdout} {await stderr}");
+        }
+
+        using var store = SqliteSweepStore.InDirectory(output);
+        var completed = store.LoadEvents().OfType<TrialCompleted>().GroupBy(e => e.TrialId).ToList();
+        Assert.Equal(["sleep-0001", "sleep-0002"], completed.Select(g => g.Key).Order(StringComparer.Ordinal));
+        Assert.All(completed, g => Assert.Single(g));
+    }
+
+    private static int RunningTrials(string output)
+    {
+        if (!File.Exists(Path.Combine(output, SqliteSweepStore.FileName)))
+        {
+            return 0;
+        }
+
+        try
+        {
+            var (_, state, _) = EmbeddedSweepHost.Read(output);
+            return state.Trials.Values.Count(t => t.Status == Sweeps.Actors.State.TrialStatus.Running);
+        }
+        catch (Sweeps.Actors.Storage.StoreException)
+        {
+            return 0;
+        }
     }
 
     private static int TeacherEpochsRecorded(string output)

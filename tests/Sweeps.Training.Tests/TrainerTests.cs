@@ -117,6 +117,45 @@ public sealed class TrainerTests(TeacherFixture teacher) : IClassFixture<Teacher
         Assert.True(File.Exists(Path.Combine(checkpoint, "optimizer.pt")));
     }
 
+    [Fact]
+    public void Run_CancelledDuringTheEwgsDeltaEstimate_StopsBeforeTheNextLossOfTheEstimate()
+    {
+        // The Hutchinson estimate before epoch 1 evaluates the loss on 3 batches (each followed by its Hessian-vector
+        // products); the method cancels at the first of them. The trainer must stop there, not after the estimate.
+        using var dir = new TempDirectory();
+        var options = TrainerTestData.Options(dir.Path, "qat", epochs: 1) with { TeacherCheckpoint = teacher.ModelPath };
+        using var cancel = new CancellationTokenSource();
+        var method = new CancellingQat(cancel);
+
+        Assert.ThrowsAny<OperationCanceledException>(() => TrainerTestData.Trainer(options, () => method).Run(cancel.Token));
+
+        Assert.Equal(1, method.Losses);
+        Assert.False(File.Exists(Path.Combine(dir.Path, Trainer.ModelFileName)));
+    }
+
+    /// <summary>qat that cancels a token at its first loss and counts its losses.</summary>
+    private sealed class CancellingQat(CancellationTokenSource cancel) : LabeledMethod
+    {
+        private readonly QatMethod _qat = new();
+
+        public int Losses { get; private set; }
+
+        public override string Name => _qat.Name;
+
+        public override string Summary => _qat.Summary;
+
+        public override Recipe Recipe => _qat.Recipe with { EwgsDeltaBatches = 3 };
+
+        public override MethodRequirements Requirements => _qat.Requirements;
+
+        public override StepLoss Loss(LabeledStep step)
+        {
+            Losses++;
+            cancel.Cancel();
+            return _qat.Loss(step);
+        }
+    }
+
     [Theory]
     [InlineData("W4A4", 4, true, 0.5)]
     [InlineData("W2A2", 2, false, 0.2)]

@@ -73,4 +73,8 @@ public sealed record SweepDefinition
 
     /// <summary>Milliseconds each sleeping trial sleeps.</summary>
     public int SleepMilliseconds { get; init; }
+
+    /// <summary>Milliseconds a cancelled sleeping trial takes to stop (<c>stop_ms</c>; default 0), as a training step
+    /// that must end before its trial can stop.</summary>
+    public int SleepStopMilliseconds { get; init; }
 }

@@ -27,7 +27,8 @@ public static partial class SweepFile
     public static IReadOnlyList<string> Keys { get; } =
         ["name", "dataset", "data_dir", "image_size", "skip_bad_images", "models", "methods", "bits", "seeds", "epochs", "limit", "test_limit", "quantizer", "devices", "trials_per_device", "teachers", "teacher_cache"];
 
-    /// <summary>Hidden key for tests and benchmarks: <c>_sleep_trials: {count: N, ms: M}</c> adds N trials that only sleep.</summary>
+    /// <summary>Hidden key for tests and benchmarks: <c>_sleep_trials: {count: N, ms: M[, stop_ms: S]}</c> adds N trials
+    /// that only sleep (and, once cancelled, take S ms to stop).</summary>
     internal const string SleepTrialsKey = "_sleep_trials";
 
     private static readonly string[] Quantizers = ["ewgs", "lsq", "pact"];
@@ -155,6 +156,7 @@ public static partial class SweepFile
                 TrialsPerDevice = PositiveInt("trials_per_device") ?? 1,
                 SleepTrials = sleep.Count,
                 SleepMilliseconds = sleep.Milliseconds,
+                SleepStopMilliseconds = sleep.StopMilliseconds,
             };
         }
 
@@ -489,11 +491,11 @@ public static partial class SweepFile
             return teachers;
         }
 
-        private (int Count, int Milliseconds) SleepTrials()
+        private (int Count, int Milliseconds, int StopMilliseconds) SleepTrials()
         {
             if (!_values.TryGetValue(SleepTrialsKey, out var node))
             {
-                return (0, 0);
+                return (0, 0, 0);
             }
 
             if (node is not YamlMappingNode map)
@@ -502,10 +504,12 @@ public static partial class SweepFile
             }
 
             var values = map.Children.ToDictionary(c => (c.Key as YamlScalarNode)?.Value ?? string.Empty, c => (c.Value as YamlScalarNode)?.Value, StringComparer.Ordinal);
+            var stop = values.GetValueOrDefault("stop_ms") ?? "0";
             return int.TryParse(values.GetValueOrDefault("count"), CultureInfo.InvariantCulture, out var count) && count >= 0
                 && int.TryParse(values.GetValueOrDefault("ms"), CultureInfo.InvariantCulture, out var ms) && ms >= 0
-                ? (count, ms)
-                : throw Error(node, SleepTrialsKey, "expected {count: N, ms: M} with whole numbers");
+                && int.TryParse(stop, CultureInfo.InvariantCulture, out var stopMs) && stopMs >= 0
+                ? (count, ms, stopMs)
+                : throw Error(node, SleepTrialsKey, "expected {count: N, ms: M[, stop_ms: S]} with whole numbers");
         }
 
         private SweepFileException Error(YamlNode node, string field, string problem) =>

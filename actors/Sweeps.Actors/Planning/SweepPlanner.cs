@@ -78,7 +78,7 @@ public static class SweepPlanner
             }
         }
 
-        var sleepers = Enumerable.Range(1, sweep.SleepTrials).Select(i => Sleeping(i, sweep.Dataset, sweep.SleepMilliseconds));
+        var sleepers = Enumerable.Range(1, sweep.SleepTrials).Select(i => Sleeping(i, sweep.Dataset, sweep.SleepMilliseconds) with { SleepStopMilliseconds = sweep.SleepStopMilliseconds });
         return [.. teachers, .. students, .. sleepers];
     }
 

@@ -49,6 +49,10 @@ public sealed record TrialSpec
     /// <summary>How long a <see cref="TrialKind.Sleep"/> trial sleeps, in milliseconds.</summary>
     public int SleepMilliseconds { get; init; }
 
+    /// <summary>How long a cancelled <see cref="TrialKind.Sleep"/> trial takes to stop, in milliseconds (tests of
+    /// interrupts: a training step that must end first).</summary>
+    public int SleepStopMilliseconds { get; init; }
+
     /// <summary>Whether the trial is full precision (no quantizer).</summary>
     public bool IsFullPrecision => WeightBits == 32 && ActivationBits == 32;
 
