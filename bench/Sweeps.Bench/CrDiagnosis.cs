@@ -161,42 +161,31 @@ internal static class CrDiagnosis
     // update BatchNorm's running statistics: every buffer is restored afterwards.
     private static Dictionary<string, object> Probe(ClassifierModel teacher, bool teacherTrainMode, ClassifierModel student, DataLoader loader)
     {
-        var teacherBuffers = Snapshot(teacher);
-        var studentBuffers = Snapshot(student);
         long count = 0;
         long teacherUsed = 0;
         long teacherEval = 0;
         long studentEval = 0;
         long studentTrain = 0;
         double kl = 0;
-        using (new NoGradScope())
+        ForEachBatch([teacher, student], loader, batch =>
         {
-            foreach (var batch in loader.Epoch(0))
-            {
-                using (batch)
-                using (DisposeScope.Enter())
-                {
-                    teacher.Eval();
-                    student.Eval();
-                    var te = teacher.Forward(batch.Images);
-                    var se = student.Forward(batch.Images);
-                    teacher.Train();
-                    student.Train();
-                    var tt = teacher.Forward(batch.Images);
-                    var st = student.Forward(batch.Images);
-                    var used = teacherTrainMode ? tt : te;
-                    teacherUsed += Accuracy.Correct(used, batch.Labels, 1);
-                    teacherEval += Accuracy.Correct(te, batch.Labels, 1);
-                    studentEval += Accuracy.Correct(se, batch.Labels, 1);
-                    studentTrain += Accuracy.Correct(st, batch.Labels, 1);
-                    kl += Distillation.KlDivergence(used, st, CrMethod.Temperature).ToDouble() * batch.Count;
-                    count += batch.Count;
-                }
-            }
-        }
+            teacher.Eval();
+            student.Eval();
+            var te = teacher.Forward(batch.Images);
+            var se = student.Forward(batch.Images);
+            teacher.Train();
+            student.Train();
+            var tt = teacher.Forward(batch.Images);
+            var st = student.Forward(batch.Images);
+            var used = teacherTrainMode ? tt : te;
+            teacherUsed += Accuracy.Correct(used, batch.Labels, 1);
+            teacherEval += Accuracy.Correct(te, batch.Labels, 1);
+            studentEval += Accuracy.Correct(se, batch.Labels, 1);
+            studentTrain += Accuracy.Correct(st, batch.Labels, 1);
+            kl += Distillation.KlDivergence(used, st, CrMethod.Temperature).ToDouble() * batch.Count;
+            count += batch.Count;
+        });
 
-        Restore(teacher, teacherBuffers);
-        Restore(student, studentBuffers);
         if (!teacherTrainMode)
         {
             teacher.Eval();
@@ -212,16 +201,32 @@ internal static class CrDiagnosis
         };
     }
 
-    internal static List<(Tensor Buffer, Tensor Saved)> Snapshot(ClassifierModel model) =>
-        model.NamedBuffers().Select(b => (b.Buffer, DisposeScope.Detach(b.Buffer.Clone()))).ToList();
-
-    internal static void Restore(ClassifierModel model, List<(Tensor Buffer, Tensor Saved)> saved)
+    /// <summary>Visits every batch of <paramref name="loader"/> without gradients, each in its own dispose scope, and
+    /// afterwards restores every buffer of <paramref name="models"/> (forwards in training mode update BatchNorm's running
+    /// statistics), so that probing does not change the run.</summary>
+    internal static void ForEachBatch(IReadOnlyList<ClassifierModel> models, DataLoader loader, Action<Batch> visit)
     {
-        using var noGrad = new NoGradScope();
-        foreach (var (buffer, copy) in saved)
+        var saved = models.SelectMany(m => m.NamedBuffers().Select(b => (b.Buffer, Copy: DisposeScope.Detach(b.Buffer.Clone())))).ToList();
+        try
         {
-            buffer.CopyFrom(copy);
-            copy.Dispose();
+            using var noGrad = new NoGradScope();
+            foreach (var batch in loader.Epoch(0))
+            {
+                using (batch)
+                using (DisposeScope.Enter())
+                {
+                    visit(batch);
+                }
+            }
+
+            foreach (var (buffer, copy) in saved)
+            {
+                buffer.CopyFrom(copy);
+            }
+        }
+        finally
+        {
+            saved.ForEach(s => s.Copy.Dispose());
         }
     }
 

@@ -72,27 +72,18 @@ internal static class ShortRunDiagnosis
 
     private static (double Eval, double Train) Probe(ClassifierModel student, DataLoader loader)
     {
-        var buffers = CrDiagnosis.Snapshot(student);
         long count = 0;
         long eval = 0;
         long train = 0;
-        using (new NoGradScope())
+        CrDiagnosis.ForEachBatch([student], loader, batch =>
         {
-            foreach (var batch in loader.Epoch(0))
-            {
-                using (batch)
-                using (DisposeScope.Enter())
-                {
-                    student.Eval();
-                    eval += Accuracy.Correct(student.Forward(batch.Images), batch.Labels, 1);
-                    student.Train();
-                    train += Accuracy.Correct(student.Forward(batch.Images), batch.Labels, 1);
-                    count += batch.Count;
-                }
-            }
-        }
+            student.Eval();
+            eval += Accuracy.Correct(student.Forward(batch.Images), batch.Labels, 1);
+            student.Train();
+            train += Accuracy.Correct(student.Forward(batch.Images), batch.Labels, 1);
+            count += batch.Count;
+        });
 
-        CrDiagnosis.Restore(student, buffers);
         student.Train();
         return (100.0 * eval / count, 100.0 * train / count);
     }
