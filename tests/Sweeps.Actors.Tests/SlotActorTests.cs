@@ -71,15 +71,18 @@ public sealed class SlotActorTests : TestKit
     public void AnswerToARequestAhead_IsQueued_AndStartsTheMomentTheRunningTrialEnds()
     {
         var coordinator = CreateTestProbe();
-        var worker = new WorkerContext("node/1", settings: Fast);
+        // The first trial is shorter than the ask-ahead time, so its slot asks for the next one at once, and long enough
+        // (3 s) that the answer arrives while it runs even on a machine whose cores are busy (with 200 ms it could end
+        // before the test had read the slot's request, and nothing was ever queued).
+        var worker = new WorkerContext("node/1", settings: Fast with { AskAhead = TimeSpan.FromSeconds(10) });
         var slot = Sys.ActorOf(SlotActor.Props(coordinator.Ref, new DeviceSlot(0, "cpu", 1), worker));
-        slot.Tell(Run(Sleeper(200), ask: 1), coordinator.Ref); // shorter than the ask-ahead time: it asks at once
-        coordinator.FishForMessage<SlotStatus>(s => s.Wants && s.Running is not null);
+        slot.Tell(Run(Sleeper(3000), ask: 1), coordinator.Ref);
+        coordinator.FishForMessage<SlotStatus>(s => s.Wants && s.Running is not null, TimeSpan.FromSeconds(10));
         slot.Tell(Run(Sleeper(60_000, index: 2), ask: 2), coordinator.Ref);
-        var queued = coordinator.FishForMessage<SlotStatus>(s => s.Next is not null);
+        var queued = coordinator.FishForMessage<SlotStatus>(s => s.Next is not null, TimeSpan.FromSeconds(10));
         Assert.Equal((new TrialAttempt("sleep-0001", 1), new TrialAttempt("sleep-0002", 1), 3, false), (queued.Running!.Value, queued.Next!.Value, queued.Ask, queued.Wants));
 
-        var next = coordinator.FishForMessage<SlotStatus>(s => s.Running is { TrialId: "sleep-0002" });
+        var next = coordinator.FishForMessage<SlotStatus>(s => s.Running is { TrialId: "sleep-0002" }, TimeSpan.FromSeconds(15));
         Assert.Null(next.Next);
         // The slot reports the new attempt as it spawns its experiment actor; the actor counts itself as training when
         // it starts, on its own thread, a moment later (the first trial's count has already gone).

@@ -92,7 +92,9 @@ public sealed class SweepProcessTests : IDisposable
     public async Task Run_InterruptedTwice_EndsAtOnceWith130AndTheSweepResumes()
     {
         // Two sleeping trials that each take 10 minutes to stop once cancelled, as a long training step would: the first
-        // SIGINT waits for them; the second must end the process at once, and nothing recorded is lost.
+        // interrupt waits for them; the second must end the process at once, and nothing recorded is lost. The test sends
+        // SIGTERM, which `sweeps run` handles as it handles Ctrl-C's SIGINT: a process started in the background by a
+        // non-interactive shell (a CI runner, a nohup'ed test run) inherits SIGINT ignored, and .NET keeps it ignored.
         var sweep = Path.Combine(_dir, "interrupt.yaml");
         File.WriteAllText(sweep, """
             name: interrupt
@@ -116,9 +118,9 @@ public sealed class SweepProcessTests : IDisposable
                 }
 
                 Assert.True(RunningTrials(output) == 2, "the two trials never ran: " + (first.HasExited ? await stderr : "timed out"));
-                ClusterTestbed.Signal(first, "INT");
+                ClusterTestbed.Signal(first, "TERM");
                 Assert.False(first.WaitForExit(TimeSpan.FromSeconds(3)), "the first interrupt did not wait for the stopping trials");
-                ClusterTestbed.Signal(first, "INT");
+                ClusterTestbed.Signal(first, "TERM");
                 Assert.True(await Task.Run(() => first.WaitForExit(TimeSpan.FromSeconds(30))), "the second interrupt did not end the process within 30 s");
             }
             finally
