@@ -53,6 +53,9 @@ internal static partial class NativeMethods
     internal static unsafe partial int swTorch_mallocStats(long* stats);
 
     [LibraryImport(Lib)]
+    internal static partial int swTorch_mallocTrim();
+
+    [LibraryImport(Lib)]
     internal static partial IntPtr swTorch_version();
 
     [LibraryImport(Lib)]

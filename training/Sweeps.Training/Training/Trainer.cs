@@ -136,6 +136,19 @@ public sealed class Trainer
     /// <exception cref="DatasetException">The dataset cannot be loaded.</exception>
     public TrainingResult Run(CancellationToken cancellationToken = default)
     {
+        try
+        {
+            return Train(cancellationToken);
+        }
+        finally
+        {
+            // Every tensor of the run is disposed by now: give the heap's free memory back (see ReleaseFreeMemory).
+            Sweeps.Torch.Torch.ReleaseFreeMemory();
+        }
+    }
+
+    private TrainingResult Train(CancellationToken cancellationToken)
+    {
         var o = Options;
         var clock = Stopwatch.StartNew();
         Directory.CreateDirectory(o.OutputDirectory);

@@ -29,6 +29,12 @@ SW_EXPORT int32_t swTorch_mallocStats(int64_t* out) {
   return 0;
 }
 
+/// Gives the free memory of every malloc arena back to the kernel (malloc_trim(0): the heap tops and, with
+/// madvise, the free pages inside the heaps). The tuning above never trims during a run; a long-lived process that
+/// trains one run after another, each on a thread of its own, would otherwise keep every run's peak in an arena of
+/// its own (glibc gives new threads new arenas, up to 8 per core). Returns 1 if memory was released, else 0.
+SW_EXPORT int32_t swTorch_mallocTrim() { return malloc_trim(0); }
+
 SW_EXPORT int32_t swTorch_setNumThreads(int32_t threads) { SW_STATUS(at::set_num_threads(threads);) }
 
 SW_EXPORT int32_t swTorch_getNumThreads() { SW_GUARD(-1, return at::get_num_threads();) }
