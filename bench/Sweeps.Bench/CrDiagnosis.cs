@@ -56,26 +56,8 @@ internal static class CrDiagnosis
             return 2;
         }
 
-        var epochs = Int(o, "epochs", 2);
-        var limit = Int(o, "limit", 2048);
-        var testLimit = Int(o, "test-limit", 1000);
         var probes = Int(o, "probes", 10);
-        var options = new TrainerOptions
-        {
-            Model = o.GetValueOrDefault("model", "resnet20"),
-            Dataset = o.GetValueOrDefault("dataset", "fashion-mnist"),
-            Method = CrMethod.MethodName,
-            Bits = BitWidths.Parse(o.GetValueOrDefault("bits", "W2A2")),
-            Quantizer = Enum.Parse<QuantizerKind>(o.GetValueOrDefault("quantizer", "lsq"), ignoreCase: true),
-            Epochs = epochs,
-            Seed = Int(o, "seed", 0),
-            TrainLimit = limit,
-            TestLimit = testLimit,
-            Threads = Int(o, "threads", Environment.ProcessorCount),
-            TeacherCheckpoint = teacherPath,
-            OutputDirectory = outDir,
-            Resume = false,
-        };
+        var options = Options(o, CrMethod.MethodName, "W2A2", 2, teacherPath, outDir);
 
         if (o.TryGetValue("method", out var other) && other != CrMethod.MethodName)
         {
@@ -85,7 +67,7 @@ internal static class CrDiagnosis
             return 0;
         }
 
-        var test = Datasets.Load(options.Dataset, DatasetSplit.Test, null, testLimit);
+        var test = Datasets.Load(options.Dataset, DatasetSplit.Test, null, options.TestLimit);
         using var testLoader = new DataLoader(test, DataLoaderOptions.Evaluation(500, Device.Cpu));
         var cr = new CrMethod { MomentumSchedule = v.Momentum, ConsistencyScale = v.Consistency, TeacherInTrainingMode = v.TrainMode };
         var totalSteps = -1;
@@ -136,8 +118,8 @@ internal static class CrDiagnosis
         var result = new Trainer(options, () => cr, callbacks).Run();
         File.WriteAllLines(Path.Combine(outDir, "probes.jsonl"), rows.Select(r => JsonSerializer.Serialize(r)));
         Console.WriteLine();
-        Console.WriteLine($"cr-diagnose {variant}: {options.Bits} {options.Quantizer.ToString().ToLowerInvariant()}, {limit} images, {epochs} epochs "
-            + $"({totalSteps} steps), test {testLimit}, seed {options.Seed}");
+        Console.WriteLine($"cr-diagnose {variant}: {options.Bits} {options.Quantizer.ToString().ToLowerInvariant()}, {options.TrainLimit} images, {options.Epochs} epochs "
+            + $"({totalSteps} steps), test {options.TestLimit}, seed {options.Seed}");
         Console.WriteLine("| step | done | momentum | w(t) | teacher top-1 | teacher eval | student eval | student train-mode | KL(t||s) | |t - s| | |s - s1| |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in rows)
@@ -247,6 +229,25 @@ internal static class CrDiagnosis
 
         return Math.Sqrt(sum);
     }
+
+    /// <summary>The trainer options of a diagnosis run from its command-line options: resnet20 on fashion-mnist, LSQ, the
+    /// first 2048 training and 1000 test images, seed 0, all cores, unless given; never resumed.</summary>
+    internal static TrainerOptions Options(Dictionary<string, string> o, string method, string bits, int epochs, string teacher, string outDir) => new()
+    {
+        Model = o.GetValueOrDefault("model", "resnet20"),
+        Dataset = o.GetValueOrDefault("dataset", "fashion-mnist"),
+        Method = method,
+        Bits = BitWidths.Parse(o.GetValueOrDefault("bits", bits)),
+        Quantizer = Enum.Parse<QuantizerKind>(o.GetValueOrDefault("quantizer", "lsq"), ignoreCase: true),
+        Epochs = Int(o, "epochs", epochs),
+        Seed = Int(o, "seed", 0),
+        TrainLimit = Int(o, "limit", 2048),
+        TestLimit = Int(o, "test-limit", 1000),
+        Threads = Int(o, "threads", Environment.ProcessorCount),
+        TeacherCheckpoint = teacher,
+        OutputDirectory = outDir,
+        Resume = false,
+    };
 
     internal static int Int(Dictionary<string, string> o, string key, int fallback) =>
         o.TryGetValue(key, out var text) ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;

@@ -27,22 +27,7 @@ internal static class ShortRunDiagnosis
             return 2;
         }
 
-        var options = new TrainerOptions
-        {
-            Model = "resnet20",
-            Dataset = "fashion-mnist",
-            Method = QatMethod.MethodName,
-            Bits = BitWidths.Parse(o.GetValueOrDefault("bits", "W4A4")),
-            Quantizer = Enum.Parse<QuantizerKind>(o.GetValueOrDefault("quantizer", "lsq"), ignoreCase: true),
-            Epochs = CrDiagnosis.Int(o, "epochs", 1),
-            Seed = CrDiagnosis.Int(o, "seed", 0),
-            TrainLimit = CrDiagnosis.Int(o, "limit", 2048),
-            TestLimit = CrDiagnosis.Int(o, "test-limit", 1000),
-            Threads = CrDiagnosis.Int(o, "threads", Environment.ProcessorCount),
-            TeacherCheckpoint = teacherPath,
-            OutputDirectory = outDir,
-            Resume = false,
-        };
+        var options = CrDiagnosis.Options(o, QatMethod.MethodName, "W4A4", 1, teacherPath, outDir);
         double? lr = o.TryGetValue("lr", out var text) ? double.Parse(text, CultureInfo.InvariantCulture) : null;
         var test = Datasets.Load(options.Dataset, DatasetSplit.Test, null, options.TestLimit);
         using var testLoader = new DataLoader(test, DataLoaderOptions.Evaluation(500, Device.Cpu));
