@@ -12,7 +12,8 @@ namespace Sweeps.Actors;
 /// <see cref="TrialCancelled"/> to the coordinator, one at a time and in order, each sent again every
 /// <see cref="SweepActorSettings.ResendInterval"/> until the coordinator answers that it is persisted
 /// (<see cref="TrialEventRecorded"/>). (<see cref="TrialStarted"/> is the coordinator's own: it records it when it gives
-/// the attempt to the slot.) It stops once its last event is answered. The slot is told when the trial is about to end
+/// the attempt to the slot, which may be shortly before the slot's running trial ends; this actor's events carry
+/// <see cref="TrialEvent.Began"/>, when it actually began.) It stops once its last event is answered. The slot is told when the trial is about to end
 /// (<see cref="TrialEnding"/>: <see cref="SweepActorSettings.AskAhead"/> before a sleeping trial's end, or after a
 /// training trial's last step) so that it can ask for its next trial, and as soon as the training ends
 /// (<see cref="TrainingEnded"/>: the slot starts its next trial while the last event is still being recorded).
@@ -33,6 +34,7 @@ public sealed class ExperimentActor : ReceiveActor, IWithTimers
     private bool _abandoned;
     private bool _trainingEnded;
     private bool _endingTold;
+    private DateTimeOffset _began;
 
     /// <summary>An actor for <paramref name="trial"/> on <paramref name="slot"/>, reporting to <paramref name="coordinator"/>.</summary>
     public ExperimentActor(RunTrial trial, DeviceSlot slot, IActorRef coordinator, WorkerContext worker)
@@ -46,7 +48,7 @@ public sealed class ExperimentActor : ReceiveActor, IWithTimers
         _coordinator = coordinator;
         _worker = worker;
         _outbox = new EventOutbox(coordinator, worker.Settings.ResendInterval);
-        Receive<Outgoing>(o => _outbox.Enqueue(o.Event, Self));
+        Receive<Outgoing>(o => _outbox.Enqueue(o.Event with { Began = _began }, Self));
         Receive<Finished>(OnFinished);
         Receive<TrialEventRecorded>(OnRecorded);
         Receive<ResendTick>(_ => _outbox.ResendIfDue(Self));
@@ -79,6 +81,7 @@ public sealed class ExperimentActor : ReceiveActor, IWithTimers
         var self = Self;
         var spec = _trial.Trial;
         var labels = TrialLabels.Of(_trial.Sweep, spec);
+        _began = DateTimeOffset.UtcNow;
         _worker.Log?.Invoke($"{spec.Id} attempt {_trial.Attempt} runs on {_slot.Device}");
         SlotChanged(busy: true);
         Timers.StartPeriodicTimer("resend", ResendTick.Instance, _worker.Settings.ResendInterval);
@@ -154,7 +157,7 @@ public sealed class ExperimentActor : ReceiveActor, IWithTimers
             return;
         }
 
-        _outbox.Enqueue(f.Last, Self);
+        _outbox.Enqueue(f.Last with { Began = _began }, Self);
     }
 
     private void OnRecorded(TrialEventRecorded answer)

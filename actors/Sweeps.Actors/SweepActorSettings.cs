@@ -33,6 +33,10 @@ public sealed record SweepActorSettings
     /// <summary>Training steps are reported to the observer at most this often per trial (and the first step).</summary>
     public TimeSpan StepReportInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>A worker node with no coordinator in its cluster (not joined yet, or the coordinator left) says so
+    /// this often.</summary>
+    public TimeSpan NoCoordinatorNotice { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Embedded mode (one process; a restarted coordinator requeues running trials at once, see
     /// <see cref="CoordinatorOptions.RequeueRunningOnStart"/>).</summary>
     public static SweepActorSettings Embedded { get; } = new();

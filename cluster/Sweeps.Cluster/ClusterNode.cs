@@ -45,6 +45,9 @@ internal static class ClusterNode
             akka.cluster.roles = [{{string.Join(", ", config.Roles.Append(role).Distinct().Select(r => $"\"{r}\""))}}]
             # SIGTERM is ours: a worker hands its trials back before it leaves (Akka would leave at once).
             akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
+            # Akka 1.5.75's proxy warns "failed to find ... after 30 seconds" the moment it starts looking (and at every
+            # membership change); a worker's CoordinatorWatch tells the wait instead.
+            akka.cluster.singleton-proxy.log-singleton-identification-failure = off
             {{tls}}
             """)
             .WithFallback(ConfigurationFactory.ParseString(SweepsSerializer.Hocon))

@@ -45,12 +45,14 @@ public static class ClusterWorkerHost
         // FP teachers are reused from (and published to) the teacher cache every worker shares: $SWEEPS_TEACHER_CACHE,
         // else teachers/ in the shared checkpoint folder.
         var runner = new TrialRunner(Sweeps.Training.Teachers.TeacherCache.Open(null, Path.Combine(config.CheckpointDirectory, TeacherCacheFolder)));
-        var worker = new WorkerContext(node, observer, SweepActorSettings.Cluster, runner) { Log = line => log.WriteLine($"worker {node}: {line}") };
+        void Say(string line) => log.WriteLine($"worker {node}: {line}");
+        var worker = new WorkerContext(node, observer, SweepActorSettings.Cluster, runner) { Log = Say };
         while (true)
         {
             var system = ClusterNode.Start(config, ClusterNode.WorkerRole);
             var proxy = ClusterNode.CoordinatorProxy(system);
             ClusterNode.ReportMembership(system, metrics);
+            system.ActorOf(CoordinatorWatch.Props(Say, worker.Settings.NoCoordinatorNotice, string.Join(", ", config.SeedNodes)), "coordinator-watch");
             List<IActorRef> slotActors = [];
             try
             {

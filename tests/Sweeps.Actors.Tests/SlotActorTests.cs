@@ -90,6 +90,33 @@ public sealed class SlotActorTests : TestKit
     }
 
     [Fact]
+    public void QueuedTrial_EventsSayWhenItBeganToRun_AfterTheTrialBeforeItEnded()
+    {
+        // The second trial is handed over (and its start would be recorded by the coordinator) while the first still
+        // sleeps for about 3 s; its events carry when it actually began: after the first one's end.
+        var coordinator = CreateTestProbe();
+        var worker = new WorkerContext("node/1", settings: Fast with { AskAhead = TimeSpan.FromSeconds(10) });
+        var slot = Sys.ActorOf(SlotActor.Props(coordinator.Ref, new DeviceSlot(0, "cpu", 1), worker));
+        slot.Tell(Run(Sleeper(3000), ask: 1), coordinator.Ref);
+        coordinator.FishForMessage<SlotStatus>(s => s.Wants && s.Running is not null, TimeSpan.FromSeconds(10));
+        var handedOver = DateTimeOffset.UtcNow;
+        slot.Tell(Run(Sleeper(300, index: 2), ask: 2), coordinator.Ref);
+        coordinator.FishForMessage<SlotStatus>(s => s.Next is not null, TimeSpan.FromSeconds(10));
+
+        var first = coordinator.FishForMessage<RecordEvent>(r => r.Event.TrialId == "sleep-0001", TimeSpan.FromSeconds(15)).Event;
+        Answer(coordinator, first);
+        var second = coordinator.FishForMessage<RecordEvent>(r => r.Event.TrialId == "sleep-0002", TimeSpan.FromSeconds(15)).Event;
+        Answer(coordinator, second);
+
+        Assert.True(first.Began is { } b1 && b1 < handedOver && b1 <= first.At, $"first: began {first.Began:O}, handed the second over {handedOver:O}");
+        var began = second.Began!.Value;
+        Assert.True(began >= first.At, $"the second began {began:O}, before the first ended {first.At:O}");
+        Assert.True(first.At > handedOver, "the first trial had ended before the second was handed over: nothing was queued");
+        var ran = second.At - began;
+        Assert.True(ran >= TimeSpan.FromMilliseconds(290) && ran < TimeSpan.FromSeconds(3), $"the second ran {ran.TotalSeconds:0.000} s (sleeps 0.3 s)");
+    }
+
+    [Fact]
     public void StopTrial_DropsTheQueuedAttempt_StopsTheRunningOneWithoutReportingIt()
     {
         var coordinator = CreateTestProbe();

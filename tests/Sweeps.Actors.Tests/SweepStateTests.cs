@@ -44,6 +44,34 @@ public sealed class SweepStateTests
     }
 
     [Fact]
+    public void Apply_EventsThatBeganAfterTheHandOff_StartAndRunTimeCountFromThen()
+    {
+        // Handed to its slot at 0 (the slot still finishing its previous trial), began to run at 3: the first event
+        // of its experiment actor moves the start; the later ones (same Began) change nothing more.
+        var began = Time.AddSeconds(3);
+        var t = Run(Started(T), Epoch(T, 1, 0.5, at: 10) with { Began = began }, Completed(T, 4, at: 21) with { Began = began }).Trials[T];
+        Assert.Equal((began, began, 18.0), (t.StartedAt!.Value, t.AttemptStartedAt!.Value, t.Seconds));
+
+        // A later attempt moves its own start, not the trial's first one; its run time adds to the first attempt's
+        // (10 s up to its last event).
+        var requeued = Run(Started(T), Epoch(T, 1, 0.5, at: 10), new TrialRequeued(T, 2, 0, Time.AddSeconds(100)));
+        var second = requeued.Apply(Started(T, attempt: 2, at: 200))
+            .Apply(Completed(T, 4, attempt: 2, at: 230) with { Began = Time.AddSeconds(205) }).Trials[T];
+        Assert.Equal((Time, Time.AddSeconds(205), 10.0 + 25.0), (second.StartedAt!.Value, second.AttemptStartedAt!.Value, second.Seconds));
+    }
+
+    [Theory]
+    [InlineData(null)] // the coordinator's own events, and stores written before Began existed
+    [InlineData(-2.0)] // before the recorded start (another node's clock behind the coordinator's)
+    [InlineData(30.0)] // after the event itself: not a time the event can have begun at
+    public void Apply_BeganNotBetweenTheRecordedStartAndTheEvent_Ignored(double? beganAt)
+    {
+        var completed = Completed(T, 4, at: 21) with { Began = beganAt is { } b ? Time.AddSeconds(b) : null };
+        var t = Run(Started(T), completed).Trials[T];
+        Assert.Equal((Time, Time, 21.0), (t.StartedAt!.Value, t.AttemptStartedAt!.Value, t.Seconds));
+    }
+
+    [Fact]
     public void Apply_Failed_RunningToFailedWithError()
     {
         var t = Run(Started(T), new TrialFailed(T, 1, 2, Time, "loss is NaN at epoch 1 step 3")).Trials[T];

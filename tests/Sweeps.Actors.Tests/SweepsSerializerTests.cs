@@ -22,6 +22,7 @@ public sealed class SweepsSerializerTests : IDisposable
         new RecordEvent(Started(T)),
         new RecordEvent(Epoch(T, 1, 0.5)),
         new RecordEvent(Completed(T, 4)),
+        new RecordEvent(Completed(T, 4) with { Began = Time.AddSeconds(-3) }),
         new RecordEvent(new TrialFailed(T, 1, 4, Time, "loss is NaN")),
         new RecordEvent(new TrialCancelled(T, 1, 4, Time)),
         new TrialEventRecorded(T, 1, 2, EventOutcome.Duplicate),

@@ -64,13 +64,13 @@ public abstract class SweepStoreContract : IDisposable
         TrialEvent[] events =
         [
             new TrialStarted("b", 1, 1, Time, "node", "cpu"),
-            new TrialEpochCompleted("b", 1, 2, Time, 1, 2, 0.123456789, 0.5, 1.5, 99.5),
+            new TrialEpochCompleted("b", 1, 2, Time, 1, 2, 0.123456789, 0.5, 1.5, 99.5) { Began = Time.AddSeconds(-2.5) },
             new TrialCancelled("b", 1, 3, Time),
             new TrialRequeued("b", 2, 0, Time),
             new TrialStarted("a", 1, 1, Time, "node", "cpu"),
             new TrialFailed("a", 1, 2, Time, "loss is NaN at epoch 1 step 3"),
             new TrialStarted("b", 2, 1, Time, "node", "cpu"),
-            new TrialCompleted("b", 2, 2, Time, 0.8, 2, 0.75, 0.7, 1_100_000, "hutchinson", "{\"lr\":0.05}", 1),
+            new TrialCompleted("b", 2, 2, Time, 0.8, 2, 0.75, 0.7, 1_100_000, "hutchinson", "{\"lr\":0.05}", 1) { Began = Time.AddSeconds(-1) },
         ];
         foreach (var e in events)
         {

@@ -24,4 +24,13 @@ public abstract record TrialEvent(string TrialId, int Attempt, int Sequence, Dat
     /// <summary>The identity the store deduplicates on.</summary>
     [JsonIgnore]
     public TrialEventKey Key => new(TrialId, Attempt, Sequence);
+
+    /// <summary>
+    /// When the attempt began to run on its slot, on the events its experiment actor sends; null on the coordinator's
+    /// own (<see cref="TrialStarted"/>, <see cref="TrialRequeued"/>) and in stores written before it existed. A slot
+    /// is handed its next trial (and the coordinator records <see cref="TrialStarted"/>) shortly before its running
+    /// trial ends; the attempt's run time counts from this instead (<see cref="State.SweepState.Apply"/>).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? Began { get; init; }
 }

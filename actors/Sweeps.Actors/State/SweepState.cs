@@ -186,6 +186,8 @@ public sealed record SweepState
             throw Illegal(t, e, $"expected attempt {t.Attempts} with a sequence above {t.LastSequence}");
         }
 
+        t = BeganAt(t, e);
+
         var moved = t with { LastSequence = e.Sequence, LastEventAt = e.At };
         var finished = moved with { FinishedAt = e.At, Seconds = t.Seconds + Elapsed(t.AttemptStartedAt, e.At) };
         return e switch
@@ -196,6 +198,19 @@ public sealed record SweepState
             TrialCancelled => finished with { Status = TrialStatus.Cancelled },
             _ => throw Illegal(t, e, "unknown event kind"),
         };
+    }
+
+    // The attempt's run time counts from when its slot began to run it (the event's Began) when that is after the
+    // recorded start (the hand-off to a slot still finishing its previous trial); so does the trial's start if this is
+    // its first attempt.
+    private static TrialState BeganAt(TrialState t, TrialEvent e)
+    {
+        if (e.Began is not { } began || t.AttemptStartedAt is not { } recorded || began <= recorded || began > e.At)
+        {
+            return t;
+        }
+
+        return t with { AttemptStartedAt = began, StartedAt = t.StartedAt == recorded ? began : t.StartedAt };
     }
 
     // An attempt that started but is no longer the trial's current one, of a trial that has not ended.
