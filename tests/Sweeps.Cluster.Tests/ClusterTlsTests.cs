@@ -72,14 +72,10 @@ public sealed class ClusterTlsTests : IDisposable
     {
         File.WriteAllText(Path.Combine(_nodes.Folder, "pw"), password);
         var tls = certificate is null ? string.Empty : $"sweeps.tls {{ certificate = \"{certificate}\", password-file = pw }}";
-        return ClusterConfigFile.Parse(
+        return _nodes.Config(
+            port,
+            seedPort,
             $$"""
-            sweeps {
-              port = {{port}}
-              seed-nodes = ["127.0.0.1:{{seedPort}}"]
-              checkpoint-dir = ck
-              store-path = store.db
-            }
             {{tls}}
             akka {
               loglevel = WARNING
@@ -87,10 +83,7 @@ public sealed class ClusterTlsTests : IDisposable
               cluster.downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider"
               remote.dot-netty.tcp.batching.enabled = false
             }
-            """,
-            "cluster.hocon",
-            _nodes.Folder,
-            new Dictionary<string, string>());
+            """);
     }
 
     // A self-signed certificate for client and server authentication, as a PKCS#12 file with Password.

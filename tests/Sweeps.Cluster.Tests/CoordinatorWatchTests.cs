@@ -69,23 +69,16 @@ public sealed class CoordinatorWatchTests : IDisposable
 
     private ActorSystem Start(int port, int seedPort, string role)
     {
-        var config = ClusterConfigFile.Parse(
-            $$"""
-            sweeps {
-              port = {{port}}
-              seed-nodes = ["127.0.0.1:{{seedPort}}"]
-              checkpoint-dir = ck
-              store-path = store.db
-            }
+        var config = _nodes.Config(
+            port,
+            seedPort,
+            """
             akka {
               loglevel = WARNING
               actor.provider = cluster
               remote.dot-netty.tcp.batching.enabled = false
             }
-            """,
-            "cluster.hocon",
-            _nodes.Folder,
-            new Dictionary<string, string>());
+            """);
         return _nodes.Start(config, role);
     }
 }

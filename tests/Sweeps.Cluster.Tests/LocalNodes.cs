@@ -25,6 +25,24 @@ internal sealed class LocalNodes : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>The configuration of a node on 127.0.0.1:<paramref name="port"/> whose seed node is
+    /// 127.0.0.1:<paramref name="seedPort"/>, with checkpoints and store in <see cref="Folder"/>, and
+    /// <paramref name="more"/> (HOCON: an <c>akka { }</c> block, TLS settings).</summary>
+    public ClusterConfig Config(int port, int seedPort, string more) =>
+        ClusterConfigFile.Parse(
+            $$"""
+            sweeps {
+              port = {{port}}
+              seed-nodes = ["127.0.0.1:{{seedPort}}"]
+              checkpoint-dir = ck
+              store-path = store.db
+            }
+            {{more}}
+            """,
+            "cluster.hocon",
+            Folder,
+            new Dictionary<string, string>());
+
     /// <summary>Starts a node of <paramref name="role"/>; it is terminated on dispose.</summary>
     public ActorSystem Start(ClusterConfig config, string role)
     {

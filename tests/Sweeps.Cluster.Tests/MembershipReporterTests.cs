@@ -74,14 +74,10 @@ public sealed class MembershipReporterTests : IDisposable
         // The repository's failure detector pause (6 s: a node starved of CPU on a loaded machine is not taken for dead and
         // downed), and 15 s of stable-after: the dead worker stays unreachable that long before it is downed, long
         // enough for the scrapes to see it on a loaded machine (with 2 s it was removed before one did).
-        var config = ClusterConfigFile.Parse(
-            $$"""
-            sweeps {
-              port = {{port}}
-              seed-nodes = ["127.0.0.1:{{seedPort}}"]
-              checkpoint-dir = ck
-              store-path = store.db
-            }
+        var config = _nodes.Config(
+            port,
+            seedPort,
+            """
             akka {
               loglevel = WARNING
               actor.provider = cluster
@@ -99,10 +95,7 @@ public sealed class MembershipReporterTests : IDisposable
                 }
               }
             }
-            """,
-            "cluster.hocon",
-            _nodes.Folder,
-            new Dictionary<string, string>());
+            """);
         return _nodes.Start(config, role);
     }
 }
