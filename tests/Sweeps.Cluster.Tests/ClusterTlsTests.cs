@@ -77,12 +77,7 @@ public sealed class ClusterTlsTests : IDisposable
             seedPort,
             $$"""
             {{tls}}
-            akka {
-              loglevel = WARNING
-              actor.provider = cluster
-              cluster.downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider"
-              remote.dot-netty.tcp.batching.enabled = false
-            }
+            akka.cluster.downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider"
             """);
     }
 

@@ -69,16 +69,7 @@ public sealed class CoordinatorWatchTests : IDisposable
 
     private ActorSystem Start(int port, int seedPort, string role)
     {
-        var config = _nodes.Config(
-            port,
-            seedPort,
-            """
-            akka {
-              loglevel = WARNING
-              actor.provider = cluster
-              remote.dot-netty.tcp.batching.enabled = false
-            }
-            """);
+        var config = _nodes.Config(port, seedPort);
         return _nodes.Start(config, role);
     }
 }

@@ -26,9 +26,9 @@ internal sealed class LocalNodes : IDisposable
     }
 
     /// <summary>The configuration of a node on 127.0.0.1:<paramref name="port"/> whose seed node is
-    /// 127.0.0.1:<paramref name="seedPort"/>, with checkpoints and store in <see cref="Folder"/>, and
-    /// <paramref name="more"/> (HOCON: an <c>akka { }</c> block, TLS settings).</summary>
-    public ClusterConfig Config(int port, int seedPort, string more) =>
+    /// 127.0.0.1:<paramref name="seedPort"/>, with checkpoints and store in <see cref="Folder"/>, Akka's cluster
+    /// provider, warnings only, unbatched remoting, and <paramref name="more"/> (HOCON: more of Akka's settings, TLS).</summary>
+    public ClusterConfig Config(int port, int seedPort, string more = "") =>
         ClusterConfigFile.Parse(
             $$"""
             sweeps {
@@ -36,6 +36,11 @@ internal sealed class LocalNodes : IDisposable
               seed-nodes = ["127.0.0.1:{{seedPort}}"]
               checkpoint-dir = ck
               store-path = store.db
+            }
+            akka {
+              loglevel = WARNING
+              actor.provider = cluster
+              remote.dot-netty.tcp.batching.enabled = false
             }
             {{more}}
             """,

@@ -79,9 +79,6 @@ public sealed class MembershipReporterTests : IDisposable
             seedPort,
             """
             akka {
-              loglevel = WARNING
-              actor.provider = cluster
-              remote.dot-netty.tcp.batching.enabled = false
               cluster {
                 downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider"
                 split-brain-resolver {
