@@ -13,10 +13,11 @@ namespace Sweeps.Actors;
 /// <see cref="SweepActorSettings.ResendInterval"/> until the coordinator answers that it is persisted
 /// (<see cref="TrialEventRecorded"/>). (<see cref="TrialStarted"/> is the coordinator's own: it records it when it gives
 /// the attempt to the slot, which may be shortly before the slot's running trial ends; this actor's events carry
-/// <see cref="TrialEvent.Began"/>, when it actually began.) It stops once its last event is answered. The slot is told when the trial is about to end
-/// (<see cref="TrialEnding"/>: <see cref="SweepActorSettings.AskAhead"/> before a sleeping trial's end, or after a
-/// training trial's last step) so that it can ask for its next trial, and as soon as the training ends
-/// (<see cref="TrainingEnded"/>: the slot starts its next trial while the last event is still being recorded).
+/// <see cref="TrialEvent.Began"/>, when it actually began.) It stops once its last event is answered. The slot is
+/// told when the trial is about to end (<see cref="TrialEnding"/>: <see cref="SweepActorSettings.AskAhead"/> before a
+/// sleeping trial's end, or after a training trial's last step) so that it can ask for its next trial, and as soon as
+/// the training ends (<see cref="TrainingEnded"/>: the slot starts its next trial while the last event is still being
+/// recorded).
 /// </summary>
 /// <remarks>
 /// <see cref="CancelSweep"/> stops the trial at its next step and reports it cancelled (resumable);
