@@ -49,7 +49,7 @@ public sealed class ExperimentActor : ReceiveActor, IWithTimers
         _coordinator = coordinator;
         _worker = worker;
         _outbox = new EventOutbox(coordinator, worker.Settings.ResendInterval);
-        Receive<Outgoing>(o => _outbox.Enqueue(o.Event with { Began = _began }, Self));
+        Receive<Outgoing>(o => Report(o.Event));
         Receive<Finished>(OnFinished);
         Receive<TrialEventRecorded>(OnRecorded);
         Receive<ResendTick>(_ => _outbox.ResendIfDue(Self));
@@ -158,8 +158,11 @@ public sealed class ExperimentActor : ReceiveActor, IWithTimers
             return;
         }
 
-        _outbox.Enqueue(f.Last with { Began = _began }, Self);
+        Report(f.Last);
     }
+
+    // Every event this actor sends says when its attempt began on the slot (TrialEvent.Began).
+    private void Report(TrialEvent e) => _outbox.Enqueue(e with { Began = _began }, Self);
 
     private void OnRecorded(TrialEventRecorded answer)
     {
