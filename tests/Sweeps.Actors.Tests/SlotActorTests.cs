@@ -32,6 +32,19 @@ public sealed class SlotActorTests : TestKit
     private static void Answer(TestProbe coordinator, TrialEvent e) =>
         coordinator.Reply(new TrialEventRecorded(e.TrialId, e.Attempt, e.Sequence, EventOutcome.Recorded));
 
+    // A slot running a sleeping trial of 3 s that has asked for its next one: the trial is shorter than the ask-ahead
+    // time, so the slot asks at once, and long enough that an answer arrives while it runs even on a machine whose
+    // cores are busy (with 200 ms it could end before the test had read the slot's request, and nothing was queued).
+    private (TestProbe Coordinator, WorkerContext Worker, IActorRef Slot) SlotAskingAheadWhileItRuns()
+    {
+        var coordinator = CreateTestProbe();
+        var worker = new WorkerContext("node/1", settings: Fast with { AskAhead = TimeSpan.FromSeconds(10) });
+        var slot = Sys.ActorOf(SlotActor.Props(coordinator.Ref, new DeviceSlot(0, "cpu", 1), worker));
+        slot.Tell(Run(Sleeper(3000), ask: 1), coordinator.Ref);
+        coordinator.FishForMessage<SlotStatus>(s => s.Wants && s.Running is not null, TimeSpan.FromSeconds(10));
+        return (coordinator, worker, slot);
+    }
+
     [Fact]
     public void Slot_AsksWhileIdle_RunsOnlyTheAnswerToItsRequest_HoldsItUntilItsLastEventIsAnswered_ThenAsksAgain()
     {
@@ -70,14 +83,7 @@ public sealed class SlotActorTests : TestKit
     [Fact]
     public void AnswerToARequestAhead_IsQueued_AndStartsTheMomentTheRunningTrialEnds()
     {
-        var coordinator = CreateTestProbe();
-        // The first trial is shorter than the ask-ahead time, so its slot asks for the next one at once, and long enough
-        // (3 s) that the answer arrives while it runs even on a machine whose cores are busy (with 200 ms it could end
-        // before the test had read the slot's request, and nothing was ever queued).
-        var worker = new WorkerContext("node/1", settings: Fast with { AskAhead = TimeSpan.FromSeconds(10) });
-        var slot = Sys.ActorOf(SlotActor.Props(coordinator.Ref, new DeviceSlot(0, "cpu", 1), worker));
-        slot.Tell(Run(Sleeper(3000), ask: 1), coordinator.Ref);
-        coordinator.FishForMessage<SlotStatus>(s => s.Wants && s.Running is not null, TimeSpan.FromSeconds(10));
+        var (coordinator, worker, slot) = SlotAskingAheadWhileItRuns();
         slot.Tell(Run(Sleeper(60_000, index: 2), ask: 2), coordinator.Ref);
         var queued = coordinator.FishForMessage<SlotStatus>(s => s.Next is not null, TimeSpan.FromSeconds(10));
         Assert.Equal((new TrialAttempt("sleep-0001", 1), new TrialAttempt("sleep-0002", 1), 3, false), (queued.Running!.Value, queued.Next!.Value, queued.Ask, queued.Wants));
@@ -94,11 +100,7 @@ public sealed class SlotActorTests : TestKit
     {
         // The second trial is handed over (and its start would be recorded by the coordinator) while the first still
         // sleeps for about 3 s; its events carry when it actually began: after the first one's end.
-        var coordinator = CreateTestProbe();
-        var worker = new WorkerContext("node/1", settings: Fast with { AskAhead = TimeSpan.FromSeconds(10) });
-        var slot = Sys.ActorOf(SlotActor.Props(coordinator.Ref, new DeviceSlot(0, "cpu", 1), worker));
-        slot.Tell(Run(Sleeper(3000), ask: 1), coordinator.Ref);
-        coordinator.FishForMessage<SlotStatus>(s => s.Wants && s.Running is not null, TimeSpan.FromSeconds(10));
+        var (coordinator, _, slot) = SlotAskingAheadWhileItRuns();
         var handedOver = DateTimeOffset.UtcNow;
         slot.Tell(Run(Sleeper(300, index: 2), ask: 2), coordinator.Ref);
         coordinator.FishForMessage<SlotStatus>(s => s.Next is not null, TimeSpan.FromSeconds(10));

@@ -54,15 +54,9 @@ public sealed class SweepProcessTests : IDisposable
         var (_, interrupted, _) = EmbeddedSweepHost.Read(output);
         Assert.Equal(Sweeps.Actors.State.TrialStatus.Running, interrupted.Trials[Teacher].Status);
 
-        using (var second = Start(sweep, output))
-        {
-            var stdout = second.StandardOutput.ReadToEndAsync();
-            var stderr = second.StandardError.ReadToEndAsync();
-            Assert.True(await Task.Run(() => second.WaitForExit(TimeSpan.FromMinutes(5))), "the second run did not finish");
-            Assert.True(second.ExitCode == 0, $"exit {second.ExitCode}: {await stdout} {await stderr}");
-            Assert.Contains($"results: {Path.Combine(output, "results.json")}", await stdout, StringComparison.Ordinal);
-            Assert.Contains($"report:  {Path.Combine(output, "report.md")}", await stdout, StringComparison.Ordinal);
-        }
+        var stdout = await RunAgainAsync(sweep, output, TimeSpan.FromMinutes(5));
+        Assert.Contains($"results: {Path.Combine(output, "results.json")}", stdout, StringComparison.Ordinal);
+        Assert.Contains($"report:  {Path.Combine(output, "report.md")}", stdout, StringComparison.Ordinal);
 
         using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "results.json")));
         Assert.Equal("completed", results.RootElement.GetProperty("sweep").GetProperty("status").GetString());
@@ -142,13 +136,7 @@ public sealed class SweepProcessTests : IDisposable
         Assert.All(interrupted.Trials.Values, t => Assert.Equal(Sweeps.Actors.State.TrialStatus.Running, t.Status));
 
         // Run again: both trials run from the start and complete, each once.
-        using (var second = Start(sweep, output))
-        {
-            var stdout = second.StandardOutput.ReadToEndAsync();
-            var stderr = second.StandardError.ReadToEndAsync();
-            Assert.True(await Task.Run(() => second.WaitForExit(TimeSpan.FromMinutes(3))), "the second run did not finish");
-            Assert.True(second.ExitCode == 0, $"exit {second.ExitCode}: {await stdout} {await stderr}");
-        }
+        await RunAgainAsync(sweep, output, TimeSpan.FromMinutes(3));
 
         var completed = SweepTestFiles.LoadEvents(output).OfType<TrialCompleted>().GroupBy(e => e.TrialId).ToList();
         Assert.Equal(["sleep-0001", "sleep-0002"], completed.Select(g => g.Key).Order(StringComparer.Ordinal));
@@ -160,6 +148,17 @@ public sealed class SweepProcessTests : IDisposable
 
     // Before the interrupt nothing can end (the trials sleep 15 s): a started trial is a running one.
     private static int RunningTrials(string output) => SweepTestFiles.LoadEvents(output).OfType<TrialStarted>().Count();
+
+    // Runs the sweep again to its end within limit, asserts it succeeded, and returns its standard output.
+    private async Task<string> RunAgainAsync(string sweep, string output, TimeSpan limit)
+    {
+        using var second = Start(sweep, output);
+        var stdout = second.StandardOutput.ReadToEndAsync();
+        var stderr = second.StandardError.ReadToEndAsync();
+        Assert.True(await Task.Run(() => second.WaitForExit(limit)), "the second run did not finish");
+        Assert.True(second.ExitCode == 0, $"exit {second.ExitCode}: {await stdout} {await stderr}");
+        return await stdout;
+    }
 
     private Process Start(string sweep, string output)
     {
