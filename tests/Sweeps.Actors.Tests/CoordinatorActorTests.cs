@@ -190,13 +190,19 @@ public sealed class CoordinatorActorTests : TestKit
     [Fact]
     public void RepeatedIdleStatus_SameRequest_AnswerSentAgainOnlyAfterRedispatchDelay_NeverASecondTrial()
     {
-        var (c, _) = Coordinator(settings: new SweepActorSettings { RedispatchAfter = TimeSpan.FromMilliseconds(400) });
+        // The delay is long against a stalled test thread: with 400 ms, a busy machine (a fresh-clone CI right after
+        // the fault tests) let more than that pass between the answer and the repeated status, and the coordinator
+        // rightly answered again.
+        var redispatch = TimeSpan.FromSeconds(3);
+        var (c, _) = Coordinator(settings: new SweepActorSettings { RedispatchAfter = redispatch });
         var slot = CreateTestProbe();
         slot.Send(c, Idle(1));
         var first = slot.ExpectMsg<RunTrial>();
+        var answered = System.Diagnostics.Stopwatch.StartNew();
         slot.Send(c, Idle(1));
-        slot.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
-        Thread.Sleep(400);
+        slot.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        Assert.True(answered.Elapsed < redispatch, $"the machine stalled the test for {answered.Elapsed.TotalSeconds:0.0} s: the window saw nothing wrong but ran past the delay");
+        Thread.Sleep(redispatch - answered.Elapsed + TimeSpan.FromMilliseconds(100));
         slot.Send(c, Idle(1));
         Assert.Equal(first, slot.ExpectMsg<RunTrial>());
         Assert.Single(_store.LoadEvents());
@@ -359,11 +365,15 @@ public sealed class CoordinatorActorTests : TestKit
     public void Restart_ANodeThatNeverSpeaks_ItsTrialsAreRequeuedAfterTheClaimTimeout()
     {
         var plan = StoreWithRunning(1, "node/9");
-        var (c, handle) = Coordinator(plan, requeueRunning: false, new SweepActorSettings { ClaimTimeout = TimeSpan.FromMilliseconds(800) });
+        // (3 s: long against a test thread stalled by a busy machine, as the redispatch test above.)
+        var claim = TimeSpan.FromSeconds(3);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var (c, handle) = Coordinator(plan, requeueRunning: false, new SweepActorSettings { ClaimTimeout = claim });
         var other = CreateTestProbe();
         other.Send(c, Idle(1, node: "node/1"));
         other.ExpectNoMsg(TimeSpan.FromMilliseconds(400));
-        Assert.Equal(("sleep-0001", 2), (other.ExpectMsg<RunTrial>(TimeSpan.FromSeconds(5)).Trial.Id, 2));
+        Assert.True(started.Elapsed < claim, $"the machine stalled the test for {started.Elapsed.TotalSeconds:0.0} s: the window saw nothing wrong but ran past the claim timeout");
+        Assert.Equal(("sleep-0001", 2), (other.ExpectMsg<RunTrial>(TimeSpan.FromSeconds(10)).Trial.Id, 2));
         Assert.Contains(_store.LoadEvents(), e => e is TrialRequeued { Attempt: 2 });
         Assert.Equal(TrialStatus.Running, handle.State.Trials["sleep-0001"].Status);
     }
