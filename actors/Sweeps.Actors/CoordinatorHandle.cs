@@ -12,7 +12,7 @@ public sealed class CoordinatorHandle
     private readonly TaskCompletionSource<string> _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private SweepState _state;
     private volatile bool _cancelling;
-    private volatile bool _started;
+    private int _starts;
 
     /// <summary>A handle whose state starts as <paramref name="initial"/> (every planned trial pending).</summary>
     public CoordinatorHandle(SweepState initial)
@@ -28,17 +28,19 @@ public sealed class CoordinatorHandle
     /// faults when the coordinator could not start (e.g. the store holds another plan).</summary>
     public Task<string> Completion => _finished.Task;
 
-    /// <summary>Whether the coordinator actor has started (loaded the store); false while, e.g., a cluster node has not
-    /// joined yet.</summary>
-    public bool IsStarted => _started;
+    /// <summary>How many times a coordinator actor started (loaded the store) for this handle: 0 while, e.g., a cluster
+    /// node has not joined yet; more than once when its cluster node was downed and started again.</summary>
+    public int Starts => Volatile.Read(ref _starts);
 
     /// <summary>Whether the coordinator received <see cref="Messages.CancelSweep"/>.</summary>
     public bool IsCancelling => _cancelling;
 
-    internal void Publish(SweepState state)
+    internal void Publish(SweepState state) => Volatile.Write(ref _state, state);
+
+    internal void Started(SweepState state)
     {
-        Volatile.Write(ref _state, state);
-        _started = true;
+        Publish(state);
+        Interlocked.Increment(ref _starts);
     }
 
     internal void Cancelling() => _cancelling = true;

@@ -133,7 +133,7 @@ public sealed class SweepCoordinator : ReceiveActor, IWithTimers
             _state = _state.Apply(e);
         }
 
-        _handle.Publish(_state);
+        _handle.Started(_state);
         var now = DateTimeOffset.UtcNow;
         foreach (var requeue in _state.RequeueInterrupted(now)
             .Where(r => _options.RequeueRunningOnStart || _state.Trials[r.TrialId].Status != TrialStatus.Running))

@@ -14,7 +14,8 @@ namespace Sweeps.Cluster;
 /// <c>checkpoint-dir/&lt;sweep&gt;/trials/&lt;id&gt;</c>; results and the report go to the output folder. Killed and
 /// started again, it replays the store, waits until the slots of the nodes that ran trials said which attempts they
 /// still hold (at most <see cref="SweepActorSettings.ClaimTimeout"/>), and continues; events sent meanwhile are sent
-/// again by their experiment actors until it answers.
+/// again by their experiment actors until it answers. Downed by the cluster (its node was cut off or stalled), it
+/// starts its node again in the same process, and its new coordinator actor continues from the store the same way.
 /// </summary>
 public static class ClusterCoordinatorHost
 {
@@ -53,26 +54,38 @@ public static class ClusterCoordinatorHost
         await using var run = await CoordinatorRun.OpenAsync(
             options, store, output, other => $"the store {config.StorePath} holds the sweep '{other}', not '{def.Name}': set another store-path",
             coordinatorOptions, plan, [observer], cancellationToken).ConfigureAwait(false);
-        var system = ClusterNode.Start(config, ClusterNode.CoordinatorRole);
-        string status;
-        try
+        string? status = null;
+        while (status is null)
         {
-            system.ActorOf(
-                ClusterSingletonManager.Props(
-                    run.CoordinatorProps(SweepActorSettings.Cluster),
-                    PoisonPill.Instance,
-                    ClusterSingletonManagerSettings.Create(system).WithRole(ClusterNode.CoordinatorRole).WithSingletonName(ClusterNode.SingletonName)),
-                ClusterNode.SingletonManagerName);
-            var proxy = ClusterNode.CoordinatorProxy(system);
-            ClusterNode.ReportMembership(system, options.Metrics);
-            await log.WriteLineAsync(
-                $"coordinator: sweep {def.Name}, {plan.Count} trials, node {ClusterNode.Address(system)}, seeds {string.Join(", ", config.SeedNodes)}, "
-                + $"store {config.StorePath}, checkpoints {coordinatorOptions.CheckpointDirectory}{(config.Tls is null ? string.Empty : ", TLS")}").ConfigureAwait(false);
-            status = await run.RunAsync(c => proxy.Tell(c), log, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            await ClusterNode.LeaveAsync(system, TimeSpan.FromSeconds(20)).ConfigureAwait(false);
+            var starts = run.Handle.Starts;
+            var system = ClusterNode.Start(config, ClusterNode.CoordinatorRole);
+            try
+            {
+                system.ActorOf(
+                    ClusterSingletonManager.Props(
+                        run.CoordinatorProps(SweepActorSettings.Cluster),
+                        PoisonPill.Instance,
+                        ClusterSingletonManagerSettings.Create(system).WithRole(ClusterNode.CoordinatorRole).WithSingletonName(ClusterNode.SingletonName)),
+                    ClusterNode.SingletonManagerName);
+                var proxy = ClusterNode.CoordinatorProxy(system);
+                ClusterNode.ReportMembership(system, options.Metrics);
+                await log.WriteLineAsync(
+                    $"coordinator: sweep {def.Name}, {plan.Count} trials, node {ClusterNode.Address(system)}, seeds {string.Join(", ", config.SeedNodes)}, "
+                    + $"store {config.StorePath}, checkpoints {coordinatorOptions.CheckpointDirectory}{(config.Tls is null ? string.Empty : ", TLS")}").ConfigureAwait(false);
+                status = await run.RunAsync(c => proxy.Tell(c), log, cancellationToken, system.WhenTerminated, starts).ConfigureAwait(false);
+            }
+            finally
+            {
+                await ClusterNode.LeaveAsync(system, TimeSpan.FromSeconds(20)).ConfigureAwait(false);
+            }
+
+            if (status is null)
+            {
+                // The cluster removed this node (the split brain resolver downed it, e.g. after this machine or the
+                // network stalled longer than the failure detector allows): its coordinator actor is gone. Start the
+                // node again; its coordinator replays the store and continues, as after a restart.
+                await log.WriteLineAsync("coordinator: removed from the cluster (downed); starting the node again (the sweep continues from its store)").ConfigureAwait(false);
+            }
         }
 
         var state = await run.FinishAsync(status).ConfigureAwait(false);

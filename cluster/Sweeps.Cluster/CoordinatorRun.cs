@@ -102,13 +102,25 @@ internal sealed class CoordinatorRun : IAsyncDisposable
     /// <param name="cancel">Sends <see cref="CancelSweep"/> to the coordinator actor.</param>
     /// <param name="log">Told when the sweep is being cancelled; null for nothing.</param>
     /// <param name="cancellationToken">Cancels the sweep.</param>
-    /// <returns>The sweep's final status (completed, failed or cancelled).</returns>
-    /// <exception cref="InvalidOperationException">The store's trials do not match the plan.</exception>
-    public async Task<string> RunAsync(Action<CancelSweep> cancel, TextWriter? log, CancellationToken cancellationToken)
+    /// <param name="nodeGone">Completes when the coordinator actor's actor system terminated (a cluster node that was
+    /// downed); null when it cannot (embedded mode).</param>
+    /// <param name="startsBefore"><see cref="CoordinatorHandle.Starts"/> before the actor system of this call started:
+    /// a cancel while no coordinator actor started since ends the wait with an error.</param>
+    /// <returns>The sweep's final status (completed, failed or cancelled); null when <paramref name="nodeGone"/>
+    /// completed first: the caller starts a node again, whose coordinator actor continues from the store (a cancel
+    /// request is passed to it again).</returns>
+    /// <exception cref="InvalidOperationException">The store's trials do not match the plan; or cancelled before a
+    /// coordinator actor started in this call's actor system.</exception>
+    public async Task<string?> RunAsync(Action<CancelSweep> cancel, TextWriter? log, CancellationToken cancellationToken, Task? nodeGone = null, int startsBefore = 0)
     {
         var cancelled = false;
         while (!Handle.Completion.IsCompleted)
         {
+            if (nodeGone is { IsCompleted: true })
+            {
+                return null;
+            }
+
             if (!cancelled && (cancellationToken.IsCancellationRequested || _store.IsCancelRequested()))
             {
                 cancelled = true;
@@ -120,13 +132,14 @@ internal sealed class CoordinatorRun : IAsyncDisposable
                 cancel(new CancelSweep(_options.Definition.Name, DateTimeOffset.UtcNow));
             }
 
-            if (cancelled && !Handle.IsStarted && cancellationToken.IsCancellationRequested)
+            if (cancelled && Handle.Starts == startsBefore && cancellationToken.IsCancellationRequested)
             {
-                // Stopped before the coordinator ever started (a cluster node that never joined): nothing ran.
-                throw new InvalidOperationException("stopped before the coordinator started (in cluster mode: did this node join the cluster? check sweeps.seed-nodes); nothing was run");
+                // Stopped before the coordinator started (a cluster node that never joined): nothing ran meanwhile.
+                throw new InvalidOperationException(
+                    $"stopped before the coordinator started (in cluster mode: did this node join the cluster? check sweeps.seed-nodes); {(startsBefore == 0 ? "nothing was run" : "the sweep resumes from its store when the coordinator runs again")}");
             }
 
-            await Task.WhenAny(Handle.Completion, Task.Delay(_options.CancelPollInterval, CancellationToken.None)).ConfigureAwait(false);
+            await Task.WhenAny(Handle.Completion, Task.Delay(_options.CancelPollInterval, CancellationToken.None), nodeGone ?? Handle.Completion).ConfigureAwait(false);
         }
 
         return await Handle.Completion.ConfigureAwait(false);

@@ -77,7 +77,7 @@ public static class EmbeddedSweepHost
                 system.ActorOf(SlotActor.Props(coordinator, slot, worker, slots.Count), $"slot-{slot.Index}");
             }
 
-            status = await run.RunAsync(c => coordinator.Tell(c), null, cancellationToken).ConfigureAwait(false);
+            status = await run.RunAsync(c => coordinator.Tell(c), null, cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException("the embedded coordinator ended without a status");
         }
         finally
         {

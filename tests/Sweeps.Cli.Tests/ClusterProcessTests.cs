@@ -16,6 +16,9 @@ public sealed class ClusterProcessTests
 {
     private const string Teacher = "resnet20-synthetic-fp-s0";
 
+    // What a worker says each time the cluster removed it.
+    private const string Downed = "removed from the cluster (downed)";
+
     private static readonly TimeSpan Minutes3 = TimeSpan.FromMinutes(3);
 
     [Fact]
@@ -34,13 +37,13 @@ public sealed class ClusterProcessTests
         var killedAt = DateTimeOffset.UtcNow;
         await doomed.WaitForExitAsync();
         var interrupted = EmbeddedSweepHost.Read(bed.Output).State.Trials[Teacher];
-        Assert.True(interrupted.Status == TrialStatus.Running, $"the teacher was {interrupted.Status} at the kill, not running: nothing to resume\n{bed.Logs()}");
+        Assert.True(interrupted.Status == TrialStatus.Running, $"the teacher was {interrupted.Status} at the kill, not running: nothing to resume\n{bed.Report()}");
 
         await bed.WaitUntil(() => bed.Events().OfType<TrialStarted>().Any(e => e.TrialId == Teacher && e.Attempt == 2), TimeSpan.FromSeconds(60), "the teacher's resume", coordinator);
         var resumed = bed.Events().OfType<TrialStarted>().Single(e => e.TrialId == Teacher && e.Attempt == 2);
         Assert.Equal(ClusterTestbed.Node(survivor), resumed.Node);
         var failover = resumed.At - killedAt;
-        Assert.True(failover <= TimeSpan.FromSeconds(30), $"the teacher resumed {failover.TotalSeconds:F1} s after the kill\n{bed.Logs()}");
+        Assert.True(failover <= TimeSpan.FromSeconds(30), $"the teacher resumed {failover.TotalSeconds:F1} s after the kill\n{bed.Report()}");
 
         await bed.WaitExit(coordinator, Minutes3);
         bed.AssertEachTrialCompletedOnce("killworker", 9);
@@ -75,9 +78,9 @@ public sealed class ClusterProcessTests
         // its event was sent again until the restarted coordinator answered it.
         var ended = System.Text.RegularExpressions.Regex.Matches(bed.Logs(), @"worker \S+: (\S+) attempt (\d+) ended: TrialCompleted")
             .Select(m => (m.Groups[1].Value, int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture))).ToList();
-        Assert.True(ended.Count == 17, $"{ended.Count} completions logged: {string.Join(", ", ended)}\n{bed.Logs()}");
+        Assert.True(ended.Count == 17, $"{ended.Count} completions logged: {string.Join(", ", ended)}\n{bed.Report()}");
         var recorded = after.OfType<TrialCompleted>().Select(c => (c.TrialId, c.Attempt)).ToHashSet();
-        Assert.All(ended, e => Assert.True(recorded.Contains(e), $"{e} completed on a worker but is not recorded\n{bed.Logs()}"));
+        Assert.All(ended, e => Assert.True(recorded.Contains(e), $"{e} completed on a worker but is not recorded\n{bed.Report()}"));
     }
 
     [Fact]
@@ -94,7 +97,7 @@ public sealed class ClusterProcessTests
         var clock = Stopwatch.StartNew();
         ClusterTestbed.Signal(leaving, "TERM");
         await bed.WaitExit(leaving, TimeSpan.FromSeconds(60));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the worker took {clock.Elapsed.TotalSeconds:F1} s to stop\n{bed.Logs()}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the worker took {clock.Elapsed.TotalSeconds:F1} s to stop\n{bed.Report()}");
         await bed.WaitUntil(() => bed.Events().OfType<TrialStarted>().Any(e => e.TrialId == Teacher && e.Attempt == 2), TimeSpan.FromSeconds(60), "the teacher's resume", coordinator);
         Assert.Equal(ClusterTestbed.Node(staying), bed.Events().OfType<TrialStarted>().Single(e => e.TrialId == Teacher && e.Attempt == 2).Node);
 
@@ -123,7 +126,7 @@ public sealed class ClusterProcessTests
         await bed.WaitUntil(() => bed.Events().OfType<TrialStarted>().Any(e => e.Node == node), TimeSpan.FromSeconds(60), "a trial on the late worker", coordinator, late);
         // From the started process's first line (its node is up and joining) to its first trial: the join and the
         // slots' first requests for work.
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"the late worker got its first trial {clock.Elapsed.TotalSeconds:F1} s after it started its node\n{bed.Logs()}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"the late worker got its first trial {clock.Elapsed.TotalSeconds:F1} s after it started its node\n{bed.Report()}");
 
         await bed.WaitExit(coordinator, Minutes3);
         bed.AssertEachTrialCompletedOnce("join", 25);
@@ -164,19 +167,23 @@ public sealed class ClusterProcessTests
         var worker = bed.Worker(0);
         await bed.WaitUntil(() => bed.Events().OfType<TrialCompleted>().Count() >= 2, Minutes3, "2 completed trials", coordinator, worker);
 
-        // The worker stops answering (frozen): the coordinator's side downs it and requeues its running trials.
+        // The worker stops answering (frozen): the coordinator's side downs it and requeues its running trials. Each
+        // step waits for one more of what it expects, not for the first: on a loaded machine a worker starved while it
+        // started may have been downed (and joined again) before this.
+        var requeues = bed.Events().OfType<TrialRequeued>().Count();
+        var downs = CountOf(bed.Logs(), Downed);
         ClusterTestbed.Signal(worker, "STOP");
-        await bed.WaitUntil(() => bed.Events().OfType<TrialRequeued>().Any(), TimeSpan.FromSeconds(90), "the frozen worker's trials requeued", coordinator);
+        await bed.WaitUntil(() => bed.Events().OfType<TrialRequeued>().Count() > requeues, TimeSpan.FromSeconds(90), "the frozen worker's trials requeued", coordinator);
         ClusterTestbed.Signal(worker, "CONT");
-        await bed.WaitUntil(() => bed.Logs().Contains("removed from the cluster (downed)", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "the worker noticing it was downed", coordinator, worker);
+        await bed.WaitUntil(() => CountOf(bed.Logs(), Downed) > downs, TimeSpan.FromSeconds(60), "the worker noticing it was downed", coordinator, worker);
         var rejoined = bed.Events().Count;
         await bed.WaitUntil(() => bed.Events().Skip(rejoined).OfType<TrialStarted>().Any(), TimeSpan.FromSeconds(60), "a trial on the rejoined worker", coordinator, worker);
 
         // The coordinator stops answering: the lone worker is on the minority side this time (keep-oldest with role
         // coordinator) and downs itself; the coordinator goes on once it is back, and the worker joins it again.
         ClusterTestbed.Signal(coordinator, "STOP");
-        var downs = CountOf(bed.Logs(), "removed from the cluster (downed)");
-        await bed.WaitUntil(() => CountOf(bed.Logs(), "removed from the cluster (downed)") > downs, TimeSpan.FromSeconds(90), "the worker downing itself", worker);
+        downs = CountOf(bed.Logs(), Downed);
+        await bed.WaitUntil(() => CountOf(bed.Logs(), Downed) > downs, TimeSpan.FromSeconds(90), "the worker downing itself", worker);
         ClusterTestbed.Signal(coordinator, "CONT");
 
         await bed.WaitExit(coordinator, Minutes3);

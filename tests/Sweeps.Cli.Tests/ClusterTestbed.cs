@@ -77,7 +77,7 @@ internal sealed class ClusterTestbed : IAsyncDisposable
         {
             if (clock.Elapsed > timeout || alive.Any(p => p.HasExited))
             {
-                Assert.Fail($"waiting for {what}: " + (clock.Elapsed > timeout ? "timed out" : "a process ended") + "\n" + Logs());
+                Assert.Fail($"waiting for {what}: " + (clock.Elapsed > timeout ? "timed out" : "a process ended") + "\n" + Report());
             }
 
             await Task.Delay(100);
@@ -93,10 +93,10 @@ internal sealed class ClusterTestbed : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            Assert.Fail($"process {process.Id} did not finish in time\n" + Logs());
+            Assert.Fail($"process {process.Id} did not finish in time\n" + Report());
         }
 
-        Assert.True(process.ExitCode == expected, $"process {process.Id} exit {process.ExitCode}, expected {expected}\n{Logs()}");
+        Assert.True(process.ExitCode == expected, $"process {process.Id} exit {process.ExitCode}, expected {expected}\n{Report()}");
     }
 
     /// <summary>The sweep completed; every trial is exactly once in results.json and completed once in the store;
@@ -109,7 +109,7 @@ internal sealed class ClusterTestbed : IAsyncDisposable
         }
         catch (Xunit.Sdk.XunitException ex)
         {
-            throw new Xunit.Sdk.XunitException(ex.Message + "\n" + Logs());
+            throw new Xunit.Sdk.XunitException(ex.Message + "\n" + Report());
         }
     }
 
@@ -119,6 +119,23 @@ internal sealed class ClusterTestbed : IAsyncDisposable
         {
             return string.Join("\n", _logs.Select(l => $"--- {l.Key.Id}:\n{l.Value}"));
         }
+    }
+
+    /// <summary>For a failure message: first each process's last lines of its own (the sweep's lines and the split brain
+    /// resolver's decisions; the rest of Akka's lines and stack traces left out), then every line of every process. CI
+    /// prints the beginning of a failure message.</summary>
+    public string Report()
+    {
+        lock (_logs)
+        {
+            var own = _logs.Select(l => $"--- {l.Key.Id}, its last lines of its own:\n" + string.Join("\n", l.Value.ToString().Split('\n').Where(Own).TakeLast(15)));
+            return string.Join("\n", own) + "\n=== every line:\n" + Logs();
+        }
+
+        static bool Own(string line) =>
+            line.Length > 9 && !line[9..].StartsWith(' ') && !line[9..].StartsWith("Cause:", StringComparison.Ordinal)
+            && (!line.Contains("][Thread ", StringComparison.Ordinal)
+                || line.Contains("[ActorSystem(sweeps)]", StringComparison.Ordinal) || line.Contains("/downingProvider]", StringComparison.Ordinal));
     }
 
     public async ValueTask DisposeAsync()

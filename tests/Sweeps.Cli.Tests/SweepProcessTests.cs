@@ -17,7 +17,9 @@ public sealed class SweepProcessTests : IDisposable
     [Fact]
     public async Task Run_KilledMidSweepThenRunAgain_EveryTrialOnceAndTheTeacherResumedFromItsCheckpoint()
     {
-        // Two slots: the teacher (real training, 3 epochs of one small batch) and six sleeping trials side by side.
+        // Two slots: the teacher (real training, 3 epochs of 1,024 samples) and six sleeping trials side by side. Its
+        // epochs 2 and 3 take about 4 s after the first is recorded (1 s with 128 samples: a test thread that stalls
+        // that long on a loaded machine killed it after it had completed).
         var sweep = Path.Combine(_dir, "kill.yaml");
         File.WriteAllText(sweep, """
             name: kill
@@ -25,7 +27,7 @@ public sealed class SweepProcessTests : IDisposable
             models: [resnet20]
             methods: [fp]
             epochs: {teacher: 3, student: 1}
-            limit: 128
+            limit: 1024
             test_limit: 64
             devices: [cpu]
             trials_per_device: 2

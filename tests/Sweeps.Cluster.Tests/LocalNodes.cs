@@ -28,12 +28,16 @@ internal sealed class LocalNodes : IDisposable
     /// <summary>The configuration of a node on 127.0.0.1:<paramref name="port"/> whose seed node is
     /// 127.0.0.1:<paramref name="seedPort"/>, with checkpoints and store in <see cref="Folder"/>, Akka's cluster
     /// provider, warnings only, unbatched remoting, and <paramref name="more"/> (HOCON: more of Akka's settings, TLS).</summary>
-    public ClusterConfig Config(int port, int seedPort, string more = "") =>
+    public ClusterConfig Config(int port, int seedPort, string more = "") => Config(port, [seedPort], more);
+
+    /// <summary>As <see cref="Config(int, int, string)"/> with the seed nodes on 127.0.0.1 at
+    /// <paramref name="seedPorts"/>, in that order.</summary>
+    public ClusterConfig Config(int port, IEnumerable<int> seedPorts, string more = "") =>
         ClusterConfigFile.Parse(
             $$"""
             sweeps {
               port = {{port}}
-              seed-nodes = ["127.0.0.1:{{seedPort}}"]
+              seed-nodes = [{{string.Join(", ", seedPorts.Select(p => $"\"127.0.0.1:{p}\""))}}]
               checkpoint-dir = ck
               store-path = store.db
             }
