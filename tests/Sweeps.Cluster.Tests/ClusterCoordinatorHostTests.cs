@@ -1,6 +1,5 @@
 using Sweeps.Actors;
 using Sweeps.Actors.Messages;
-using Sweeps.Actors.Planning;
 using Sweeps.Actors.State;
 using Sweeps.Cluster.Configuration;
 
@@ -30,7 +29,7 @@ public sealed class ClusterCoordinatorHostTests : IDisposable
         var completed = new CompletedCounter();
         using var stopWorker = new CancellationTokenSource();
         var worker = Task.Run(() => ClusterWorkerHost.RunAsync(_nodes.Config(workerPort, seeds), ["cpu", "cpu"], log, stopWorker.Token));
-        var coordinator = Task.Run(() => ClusterCoordinatorHost.RunAsync(_nodes.Config(coordinatorPort, seeds), Options(12, 1500), log, completed));
+        var coordinator = Task.Run(() => ClusterCoordinatorHost.RunAsync(_nodes.Config(coordinatorPort, seeds), SleepingSweep.Options("sleepy", Path.Combine(_nodes.Folder, "out"), 12, 1500), log, completed));
 
         await WaitAsync(() => completed.Count >= 2, "two completed trials", log, coordinator);
         var downer = _nodes.Start(_nodes.Config(LocalNodes.FreePort(), seeds), "test");
@@ -64,19 +63,6 @@ public sealed class ClusterCoordinatorHostTests : IDisposable
             await Task.Delay(50);
         }
     }
-
-    private SweepRunOptions Options(int trials, int ms) => new()
-    {
-        Definition = new SweepDefinition
-        {
-            Name = "sleepy", Dataset = "synthetic", Models = [], Methods = [], Bits = [], Seeds = [0], TeacherEpochs = 1, StudentEpochs = 1,
-            Devices = ["cpu"], SleepTrials = trials, SleepMilliseconds = ms,
-        },
-        SweepFile = "sleepy.yaml",
-        SweepText = "name: sleepy\n",
-        OutputDirectory = Path.Combine(_nodes.Folder, "out"),
-        Devices = ["cpu"],
-    };
 
     // The hosts' progress lines, from any thread.
     private sealed class Lines : StringWriter

@@ -14,20 +14,8 @@ public sealed class EmbeddedSweepHostTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private SweepRunOptions Options(int trials, int ms, int slots) => new()
-    {
-        Definition = new SweepDefinition
-        {
-            Name = "sleepy", Dataset = "synthetic", Models = [], Methods = [], Bits = [], Seeds = [0], TeacherEpochs = 1, StudentEpochs = 1,
-            Devices = ["cpu"], TrialsPerDevice = slots, SleepTrials = trials, SleepMilliseconds = ms,
-        },
-        SweepFile = "sleepy.yaml",
-        SweepText = "name: sleepy\n",
-        OutputDirectory = _dir,
-        Devices = ["cpu"],
-        Versions = new Dictionary<string, string> { ["sweeps"] = "test" },
-        CancelPollInterval = TimeSpan.FromMilliseconds(20),
-    };
+    private SweepRunOptions Options(int trials, int ms, int slots) =>
+        SleepingSweep.Options("sleepy", _dir, trials, ms, slots) with { CancelPollInterval = TimeSpan.FromMilliseconds(20) };
 
     [Fact]
     public async Task RunAsync_SleepTrials_EachCompletesOnceUsingEverySlotNeverMore()

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using Sweeps.Actors.Planning;
 using Sweeps.Monitoring;
 using Sweeps.Monitoring.Tests;
 
@@ -34,20 +33,7 @@ public sealed class PrometheusSweepTests : IDisposable
             """);
 
         // 12 sleeping trials of 1.5 s on 2 slots: about 9 s of sweep, several scrapes while trials run.
-        var options = new SweepRunOptions
-        {
-            Definition = new SweepDefinition
-            {
-                Name = "scraped", Dataset = "synthetic", Models = [], Methods = [], Bits = [], Seeds = [0], TeacherEpochs = 1, StudentEpochs = 1,
-                Devices = ["cpu"], TrialsPerDevice = 2, SleepTrials = Trials, SleepMilliseconds = 1500,
-            },
-            SweepFile = "scraped.yaml",
-            SweepText = "name: scraped\n",
-            OutputDirectory = Path.Combine(_dir, "out"),
-            Devices = ["cpu"],
-            Versions = new Dictionary<string, string> { ["sweeps"] = "test" },
-            Metrics = metrics,
-        };
+        var options = SleepingSweep.Options("scraped", Path.Combine(_dir, "out"), Trials, 1500, slots: 2) with { Metrics = metrics };
         var run = EmbeddedSweepHost.RunAsync(options, null, CancellationToken.None);
 
         var running = await prometheus.QueryUntilDataAsync("sweeps_trials{sweep=\"scraped\",state=\"running\"} > 0", TimeSpan.FromSeconds(30));
